@@ -1,0 +1,12 @@
+// Fills the download cache before the tests run, one step after another, so that
+// parallel test files never race to fetch the same thing. Each step is idempotent.
+const steps: Array<[string, () => Promise<void>]> = [
+  ['oracle: kernel UAPI headers', async () => (await import('../test/oracle/prepare.ts')).prepare()],
+  ['lab: kernel, modules, build chroot', async () => (await import('../test/lab/prepare.ts')).prepare()],
+];
+
+for (const [name, run] of steps) {
+  const t0 = Date.now();
+  await run();
+  console.log(`prepare: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,1 @@
+export async function prepare(): Promise<void> {}
