@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Behaviour probe for upstream vhost-vdpa: creates a VDUSE net device, serves
+ * its control requests from a thread, binds it to vhost_vdpa through the vdpa
+ * netlink tool and then either
+ *   vdpa_probe NAME matrix OUT.json   walks request x status state x argument
+ *                                     case x owner and writes every ret/errno;
+ *   vdpa_probe NAME hold 'CMD'        runs CMD (sh -c) while the device exists
+ *                                     ($VDPA_DEV names it).
+ * Built on the host against the 6.12 UAPI headers; runs in the lab guest.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/vduse.h>
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+
+#define NVQS 2
+#define VQ_MAX 256
+#define BIT(n) (1ULL << (n))
+#define DEV_FEATURES (BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM) | \
+		      BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_MTU))
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "vdpa_probe: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
+	va_end(ap);
+	exit(2);
+}
+
+/* ---- VDUSE device and its request server ---- */
+
+static int vduse_fd = -1;
+static volatile int server_stop;
+static volatile unsigned long served;
+
+static void *serve(void *unused)
+{
+	struct vduse_dev_request req;
+	struct vduse_dev_response resp;
+	struct pollfd p = { .fd = vduse_fd, .events = POLLIN };
+
+	(void)unused;
+	while (!server_stop) {
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		if (read(vduse_fd, &req, sizeof(req)) != sizeof(req))
+			continue;
+		memset(&resp, 0, sizeof(resp));
+		resp.request_id = req.request_id;
+		resp.result = VDUSE_REQ_RESULT_OK;
+		if (write(vduse_fd, &resp, sizeof(resp)) != sizeof(resp))
+			fprintf(stderr, "vdpa_probe: response write failed: %s\n", strerror(errno));
+		served++;
+	}
+	return NULL;
+}
+
+static void vduse_create(const char *name)
+{
+	size_t sz = sizeof(struct vduse_dev_config) + sizeof(struct virtio_net_config);
+	struct vduse_dev_config *cfg = calloc(1, sz);
+	struct virtio_net_config *net = (void *)cfg->config;
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	uint64_t api = VDUSE_API_VERSION;
+	char path[300];
+	int ctl, i;
+
+	ctl = open("/dev/vduse/control", O_RDWR);
+	if (ctl < 0)
+		die("open /dev/vduse/control");
+	if (ioctl(ctl, VDUSE_SET_API_VERSION, &api))
+		die("VDUSE_SET_API_VERSION");
+	snprintf(cfg->name, sizeof(cfg->name), "%s", name);
+	cfg->device_id = VIRTIO_ID_NET;
+	cfg->features = DEV_FEATURES;
+	cfg->vq_num = NVQS;
+	cfg->vq_align = 4096;
+	cfg->config_size = sizeof(*net);
+	memcpy(net->mac, mac, sizeof(mac));
+	net->status = VIRTIO_NET_S_LINK_UP;
+	net->max_virtqueue_pairs = 1;
+	net->mtu = 1500;
+	if (ioctl(ctl, VDUSE_CREATE_DEV, cfg))
+		die("VDUSE_CREATE_DEV %s", name);
+	close(ctl);
+	free(cfg);
+
+	snprintf(path, sizeof(path), "/dev/vduse/%s", name);
+	vduse_fd = open(path, O_RDWR);
+	if (vduse_fd < 0)
+		die("open %s", path);
+	for (i = 0; i < NVQS; i++) {
+		struct vduse_vq_config vq = { .index = i, .max_size = VQ_MAX };
+
+		if (ioctl(vduse_fd, VDUSE_VQ_SETUP, &vq))
+			die("VDUSE_VQ_SETUP %d", i);
+	}
+}
+
+static void vduse_destroy(const char *name)
+{
+	char buf[VDUSE_NAME_MAX] = { 0 };
+	int ctl;
+
+	close(vduse_fd);
+	snprintf(buf, sizeof(buf), "%s", name);
+	ctl = open("/dev/vduse/control", O_RDWR);
+	if (ctl < 0 || ioctl(ctl, VDUSE_DESTROY_DEV, buf))
+		fprintf(stderr, "vdpa_probe: VDUSE_DESTROY_DEV: %s\n", strerror(errno));
+	if (ctl >= 0)
+		close(ctl);
+}
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* The vhost-vdpa char device of vdpa device NAME: /sys/bus/vdpa/devices/NAME/vhost-vdpa-N */
+static void vhost_dev_path(const char *name, char *out, size_t len)
+{
+	char dir[300];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/vdpa/devices/%s", name);
+	d = opendir(dir);
+	if (!d)
+		die("opendir %s", dir);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "vhost-vdpa-", 11)) {
+			snprintf(out, len, "/dev/%s", e->d_name);
+			closedir(d);
+			return;
+		}
+	closedir(d);
+	errno = ENOENT;
+	die("%s is not bound to vhost_vdpa", name);
+}
+
+/* ---- the matrix ---- */
+
+enum argkind {
+	A_NONE, A_U8, A_U16, A_U32, A_INT, A_U64, A_STATE, A_FILE, A_ADDR,
+	A_WSTATE, A_VWORKER, A_MEMORY, A_SCSI, A_CONFIG, A_IOVA,
+};
+
+struct request {
+	const char *name;
+	unsigned long nr;
+	enum argkind kind;
+	const char *const *extra; /* request-specific invalid-argument cases */
+};
+
+#define NOX ((const char *const[]){ NULL })
+#define X(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define R(n, k, x) { #n, n, k, x }
+
+static const struct request requests[] = {
+	R(VHOST_GET_FEATURES, A_U64, NOX),
+	R(VHOST_SET_FEATURES, A_U64, X("unoffered_bit", "zero")),
+	R(VHOST_SET_OWNER, A_NONE, NOX),
+	R(VHOST_RESET_OWNER, A_NONE, NOX),
+	R(VHOST_SET_MEM_TABLE, A_MEMORY, X("padding", "too_many")),
+	R(VHOST_SET_LOG_BASE, A_U64, NOX),
+	R(VHOST_SET_LOG_FD, A_INT, NOX),
+	R(VHOST_NEW_WORKER, A_WSTATE, NOX),
+	R(VHOST_FREE_WORKER, A_WSTATE, NOX),
+	R(VHOST_SET_VRING_NUM, A_STATE, X("not_pow2", "zero")),
+	R(VHOST_SET_VRING_ADDR, A_ADDR, X("bad_flags", "misaligned")),
+	R(VHOST_SET_VRING_BASE, A_STATE, X("too_big")),
+	R(VHOST_GET_VRING_BASE, A_STATE, NOX),
+	R(VHOST_SET_VRING_ENDIAN, A_STATE, X("bad_value")),
+	R(VHOST_GET_VRING_ENDIAN, A_STATE, NOX),
+	R(VHOST_ATTACH_VRING_WORKER, A_VWORKER, NOX),
+	R(VHOST_GET_VRING_WORKER, A_VWORKER, NOX),
+	R(VHOST_SET_VRING_KICK, A_FILE, X("unbind", "bad_fd")),
+	R(VHOST_SET_VRING_CALL, A_FILE, X("unbind", "bad_fd")),
+	R(VHOST_SET_VRING_ERR, A_FILE, X("unbind", "bad_fd")),
+	R(VHOST_SET_VRING_BUSYLOOP_TIMEOUT, A_STATE, NOX),
+	R(VHOST_GET_VRING_BUSYLOOP_TIMEOUT, A_STATE, NOX),
+	R(VHOST_SET_BACKEND_FEATURES, A_U64, X("unknown_bit", "suspend_bit", "desc_asid_alone", "zero")),
+	R(VHOST_GET_BACKEND_FEATURES, A_U64, NOX),
+	R(VHOST_NET_SET_BACKEND, A_FILE, NOX),
+	R(VHOST_SCSI_SET_ENDPOINT, A_SCSI, NOX),
+	R(VHOST_SCSI_CLEAR_ENDPOINT, A_SCSI, NOX),
+	R(VHOST_SCSI_GET_ABI_VERSION, A_INT, NOX),
+	R(VHOST_SCSI_SET_EVENTS_MISSED, A_U32, NOX),
+	R(VHOST_SCSI_GET_EVENTS_MISSED, A_U32, NOX),
+	R(VHOST_VSOCK_SET_GUEST_CID, A_U64, NOX),
+	R(VHOST_VSOCK_SET_RUNNING, A_INT, NOX),
+	R(VHOST_VDPA_GET_DEVICE_ID, A_U32, NOX),
+	R(VHOST_VDPA_GET_STATUS, A_U8, NOX),
+	R(VHOST_VDPA_SET_STATUS, A_U8, X("same", "clear_bit", "reset", "failed")),
+	R(VHOST_VDPA_GET_CONFIG, A_CONFIG, X("off_past_end", "len_past_end", "len_zero")),
+	R(VHOST_VDPA_SET_CONFIG, A_CONFIG, X("off_past_end", "len_past_end", "len_zero")),
+	R(VHOST_VDPA_SET_VRING_ENABLE, A_STATE, NOX),
+	R(VHOST_VDPA_GET_VRING_NUM, A_U16, NOX),
+	R(VHOST_VDPA_SET_CONFIG_CALL, A_INT, X("unbind", "bad_fd")),
+	R(VHOST_VDPA_GET_IOVA_RANGE, A_IOVA, NOX),
+	R(VHOST_VDPA_GET_CONFIG_SIZE, A_U32, NOX),
+	R(VHOST_VDPA_GET_AS_NUM, A_U32, NOX),
+	R(VHOST_VDPA_GET_VRING_GROUP, A_STATE, NOX),
+	R(VHOST_VDPA_SET_GROUP_ASID, A_STATE, X("asid_oob")),
+	R(VHOST_VDPA_SUSPEND, A_NONE, NOX),
+	R(VHOST_VDPA_RESUME, A_NONE, NOX),
+	R(VHOST_VDPA_GET_VRING_DESC_GROUP, A_STATE, NOX),
+	R(VHOST_VDPA_GET_VQS_COUNT, A_U32, NOX),
+	R(VHOST_VDPA_GET_GROUP_NUM, A_U32, NOX),
+	R(VHOST_VDPA_GET_VRING_SIZE, A_STATE, NOX),
+	R(VHOST_SET_FORK_FROM_OWNER, A_U8, X("bad_value")),
+	R(VHOST_GET_FORK_FROM_OWNER, A_U8, NOX),
+};
+
+#define NREQ (sizeof(requests) / sizeof(requests[0]))
+
+/* Status states on the way up, then one after a reset. */
+enum state { S_ZERO, S_ACK, S_DRIVER, S_FEATURES_OK, S_DRIVER_OK, S_RESET, NSTATES };
+static const char *const state_names[] = { "0", "ACK", "ACK|DRIVER", "ACK|DRIVER|FEATURES_OK",
+					   "ACK|DRIVER|FEATURES_OK|DRIVER_OK", "reset" };
+static const uint8_t state_status[] = {
+	0, VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER,
+	VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK,
+	VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
+		VIRTIO_CONFIG_S_DRIVER_OK,
+	0,
+};
+
+struct devinfo {
+	uint32_t device_id, vqs, config_size, group_num, as_num;
+	uint16_t vring_num;
+	uint64_t features, backend_features;
+	struct vhost_vdpa_iova_range iova;
+};
+
+static struct devinfo info;
+static const char *vhost_path;
+static uint8_t ring_mem[3 * 4096] __attribute__((aligned(4096)));
+
+static int xioctl(int fd, unsigned long nr, unsigned long arg, int *err)
+{
+	int ret = ioctl(fd, nr, arg);
+
+	*err = ret < 0 ? errno : 0;
+	return ret;
+}
+
+/* Drives a freshly opened fd to state s; returns the errno of the first failing step. */
+static int enter_state(int fd, enum state s)
+{
+	enum state up = s == S_RESET ? S_DRIVER_OK : s;
+	int i, err = 0;
+
+	for (i = S_ACK; i <= (int)up; i++) {
+		uint8_t st = state_status[i];
+
+		if (i == S_FEATURES_OK) {
+			uint64_t f = info.features;
+
+			if (xioctl(fd, VHOST_SET_FEATURES, (unsigned long)&f, &err) < 0)
+				return err;
+		}
+		if (xioctl(fd, VHOST_VDPA_SET_STATUS, (unsigned long)&st, &err) < 0)
+			return err;
+	}
+	if (s == S_RESET) {
+		uint8_t zero = 0;
+
+		if (xioctl(fd, VHOST_VDPA_SET_STATUS, (unsigned long)&zero, &err) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* The status a driver sets next from state s (DRIVER_OK is the top: unchanged). */
+static uint8_t next_status(enum state s)
+{
+	if (s == S_RESET)
+		return state_status[S_ACK];
+	if (s == S_DRIVER_OK)
+		return state_status[S_DRIVER_OK];
+	return state_status[s + 1];
+}
+
+static int is_index_first(enum argkind k)
+{
+	return k == A_STATE || k == A_FILE || k == A_ADDR || k == A_VWORKER;
+}
+
+/*
+ * Fills buf for request r, argument case c in state s; returns the ioctl argument
+ * and describes the decisive value in val.
+ */
+static unsigned long make_arg(const struct request *r, const char *c, enum state s, void *buf,
+			      int efd, char *val, size_t vlen)
+{
+	struct vhost_vring_state *vs = buf;
+	struct vhost_vring_file *vf = buf;
+	struct vhost_vring_addr *va = buf;
+	struct vhost_vring_worker *vw = buf;
+	struct vhost_memory *mem = buf;
+	struct vhost_vdpa_config *cfg = buf;
+	struct vhost_scsi_target *scsi = buf;
+	uint64_t *u64 = buf;
+	uint8_t *u8 = buf;
+	int *i32 = buf;
+
+	val[0] = 0;
+	if (!strcmp(c, "null") || !strcmp(c, "noarg"))
+		return 0;
+	if (!strcmp(c, "ptr"))
+		return (unsigned long)buf;
+
+	switch (r->kind) {
+	case A_U8:
+		if (r->nr == VHOST_VDPA_SET_STATUS) {
+			uint8_t cur = state_status[s];
+
+			if (!strcmp(c, "valid"))
+				*u8 = next_status(s);
+			else if (!strcmp(c, "same"))
+				*u8 = cur;
+			else if (!strcmp(c, "clear_bit"))
+				*u8 = (cur & ~VIRTIO_CONFIG_S_ACKNOWLEDGE) ? (cur & ~VIRTIO_CONFIG_S_ACKNOWLEDGE)
+									  : VIRTIO_CONFIG_S_DRIVER;
+			else if (!strcmp(c, "reset"))
+				*u8 = 0;
+			else if (!strcmp(c, "failed"))
+				*u8 = cur | VIRTIO_CONFIG_S_FAILED;
+			snprintf(val, vlen, "0x%x", *u8);
+		} else if (r->nr == VHOST_SET_FORK_FROM_OWNER) {
+			*u8 = !strcmp(c, "bad_value") ? 2 : VHOST_FORK_OWNER_TASK;
+			snprintf(val, vlen, "%u", *u8);
+		}
+		break;
+	case A_U64:
+		if (r->nr == VHOST_SET_FEATURES) {
+			*u64 = !strcmp(c, "zero") ? 0 : info.features;
+			if (!strcmp(c, "unoffered_bit"))
+				*u64 |= BIT(VIRTIO_NET_F_STANDBY);
+		} else if (r->nr == VHOST_SET_BACKEND_FEATURES) {
+			*u64 = info.backend_features;
+			if (!strcmp(c, "unknown_bit"))
+				*u64 = BIT(0);
+			else if (!strcmp(c, "suspend_bit"))
+				*u64 |= BIT(VHOST_BACKEND_F_SUSPEND);
+			else if (!strcmp(c, "desc_asid_alone"))
+				*u64 = BIT(VHOST_BACKEND_F_DESC_ASID);
+			else if (!strcmp(c, "zero"))
+				*u64 = 0;
+		} else if (r->nr == VHOST_VSOCK_SET_GUEST_CID) {
+			*u64 = 3;
+		}
+		snprintf(val, vlen, "0x%llx", (unsigned long long)*u64);
+		break;
+	case A_INT:
+		if (r->nr == VHOST_VDPA_SET_CONFIG_CALL)
+			*i32 = !strcmp(c, "unbind") ? VHOST_FILE_UNBIND : !strcmp(c, "bad_fd") ? 1000 : efd;
+		else if (r->nr == VHOST_SET_LOG_FD)
+			*i32 = VHOST_FILE_UNBIND;
+		else if (r->nr == VHOST_VSOCK_SET_RUNNING)
+			*i32 = 1;
+		snprintf(val, vlen, "%d", *i32);
+		break;
+	case A_STATE:
+		vs->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
+		if (r->nr == VHOST_SET_VRING_NUM)
+			vs->num = !strcmp(c, "not_pow2") ? 100 : !strcmp(c, "zero") ? 0 : VQ_MAX;
+		else if (r->nr == VHOST_SET_VRING_BASE)
+			vs->num = !strcmp(c, "too_big") ? 0x10000 : 0;
+		else if (r->nr == VHOST_SET_VRING_ENDIAN)
+			vs->num = !strcmp(c, "bad_value") ? 2 : VHOST_VRING_LITTLE_ENDIAN;
+		else if (r->nr == VHOST_VDPA_SET_VRING_ENABLE)
+			vs->num = 1;
+		else if (r->nr == VHOST_VDPA_SET_GROUP_ASID)
+			vs->num = !strcmp(c, "asid_oob") ? info.as_num : 0;
+		snprintf(val, vlen, "index=%u,num=%u", vs->index, vs->num);
+		break;
+	case A_FILE:
+		vf->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
+		vf->fd = !strcmp(c, "unbind") ? VHOST_FILE_UNBIND : !strcmp(c, "bad_fd") ? 1000 : efd;
+		snprintf(val, vlen, "index=%u,fd=%d", vf->index, vf->fd);
+		break;
+	case A_ADDR:
+		va->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
+		va->flags = !strcmp(c, "bad_flags") ? 2 : 0;
+		va->desc_user_addr = (uintptr_t)ring_mem;
+		va->avail_user_addr = (uintptr_t)ring_mem + 4096;
+		va->used_user_addr = (uintptr_t)ring_mem + 8192 + !strcmp(c, "misaligned");
+		snprintf(val, vlen, "index=%u,flags=%u,used_align=%llu", va->index, va->flags,
+			 (unsigned long long)(va->used_user_addr & 3));
+		break;
+	case A_VWORKER:
+		vw->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
+		snprintf(val, vlen, "index=%u", vw->index);
+		break;
+	case A_MEMORY:
+		mem->nregions = !strcmp(c, "too_many") ? 65 : 0;
+		mem->padding = !strcmp(c, "padding") ? 1 : 0;
+		snprintf(val, vlen, "nregions=%u,padding=%u", mem->nregions, mem->padding);
+		break;
+	case A_SCSI:
+		scsi->abi_version = VHOST_SCSI_ABI_VERSION;
+		break;
+	case A_CONFIG:
+		cfg->off = 0;
+		cfg->len = 6;
+		if (!strcmp(c, "off_past_end")) {
+			cfg->off = info.config_size + 1;
+			cfg->len = 1;
+		} else if (!strcmp(c, "len_past_end")) {
+			cfg->off = info.config_size - 2;
+			cfg->len = 8;
+		} else if (!strcmp(c, "len_zero")) {
+			cfg->len = 0;
+		}
+		snprintf(val, vlen, "off=%u,len=%u", cfg->off, cfg->len);
+		break;
+	default:
+		break;
+	}
+	return (unsigned long)buf;
+}
+
+static FILE *out;
+static unsigned long ncells;
+
+static void json_str(const char *k, const char *v, const char *sep)
+{
+	fprintf(out, "\"%s\":\"%s\"%s", k, v, sep);
+}
+
+static void run_cell(const struct request *r, const char *c, enum state s, int owner)
+{
+	static uint64_t buf[1024];
+	char val[96];
+	unsigned long arg;
+	int fd, efd, ret = 0, err = 0, serr = 0;
+
+	memset(buf, 0, sizeof(buf));
+	fd = open(vhost_path, O_RDWR);
+	if (fd < 0)
+		die("open %s", vhost_path);
+	if (owner && xioctl(fd, VHOST_SET_OWNER, 0, &serr) < 0)
+		goto record;
+	serr = enter_state(fd, s);
+	if (serr)
+		goto record;
+	efd = eventfd(0, EFD_CLOEXEC);
+	arg = make_arg(r, c, s, buf, efd, val, sizeof(val));
+	ret = xioctl(fd, r->nr, arg, &err);
+	close(efd);
+record:
+	close(fd);
+	fprintf(out, "%s{", ncells++ ? ",\n" : "");
+	json_str("request", r->name, ",");
+	fprintf(out, "\"nr\":\"0x%08lx\",", r->nr);
+	json_str("state", state_names[s], ",");
+	json_str("arg", c, ",");
+	fprintf(out, "\"owner\":%s,", owner ? "true" : "false");
+	if (serr) {
+		fprintf(out, "\"setup_errno\":\"%s\"}", strerrorname_np(serr));
+		return;
+	}
+	json_str("value", val, ",");
+	fprintf(out, "\"ret\":%d,\"errno\":\"%s\"}", ret, err ? strerrorname_np(err) : "0");
+}
+
+static void walk(const struct request *r, enum state s, int owner)
+{
+	const char *const *x;
+
+	if (r->kind == A_NONE) {
+		run_cell(r, "noarg", s, owner);
+		run_cell(r, "ptr", s, owner);
+		return;
+	}
+	run_cell(r, "valid", s, owner);
+	run_cell(r, "null", s, owner);
+	if (is_index_first(r->kind))
+		run_cell(r, "vq_oob", s, owner);
+	for (x = r->extra; *x; x++)
+		run_cell(r, *x, s, owner);
+}
+
+static void read_info(void)
+{
+	int fd = open(vhost_path, O_RDWR), err;
+
+	if (fd < 0)
+		die("open %s", vhost_path);
+	if (xioctl(fd, VHOST_VDPA_GET_DEVICE_ID, (unsigned long)&info.device_id, &err) ||
+	    xioctl(fd, VHOST_GET_FEATURES, (unsigned long)&info.features, &err) ||
+	    xioctl(fd, VHOST_GET_BACKEND_FEATURES, (unsigned long)&info.backend_features, &err) ||
+	    xioctl(fd, VHOST_VDPA_GET_VQS_COUNT, (unsigned long)&info.vqs, &err) ||
+	    xioctl(fd, VHOST_VDPA_GET_CONFIG_SIZE, (unsigned long)&info.config_size, &err) ||
+	    xioctl(fd, VHOST_VDPA_GET_GROUP_NUM, (unsigned long)&info.group_num, &err) ||
+	    xioctl(fd, VHOST_VDPA_GET_AS_NUM, (unsigned long)&info.as_num, &err) ||
+	    xioctl(fd, VHOST_VDPA_GET_VRING_NUM, (unsigned long)&info.vring_num, &err) ||
+	    xioctl(fd, VHOST_VDPA_GET_IOVA_RANGE, (unsigned long)&info.iova, &err))
+		die("reading device info from %s", vhost_path);
+	close(fd);
+}
+
+static void matrix(const char *name, const char *path)
+{
+	struct utsname u;
+	size_t i;
+	int s, owner;
+
+	out = fopen(path, "w");
+	if (!out)
+		die("fopen %s", path);
+	read_info();
+	uname(&u);
+	fprintf(out, "{\"kernel\":\"%s\",\"device\":{", u.release);
+	json_str("name", name, ",");
+	json_str("vhost", vhost_path, ",");
+	fprintf(out, "\"device_id\":%u,\"features\":\"0x%llx\",\"backend_features\":\"0x%llx\","
+		"\"vqs\":%u,\"config_size\":%u,\"group_num\":%u,\"as_num\":%u,\"vring_num\":%u,"
+		"\"iova_first\":\"0x%llx\",\"iova_last\":\"0x%llx\"},\n\"states\":{",
+		info.device_id, (unsigned long long)info.features,
+		(unsigned long long)info.backend_features, info.vqs, info.config_size,
+		info.group_num, info.as_num, info.vring_num,
+		(unsigned long long)info.iova.first, (unsigned long long)info.iova.last);
+	for (s = 0; s < NSTATES; s++)
+		fprintf(out, "%s\"%s\":%u", s ? "," : "", state_names[s], state_status[s]);
+	fprintf(out, "},\n\"cells\":[\n");
+	for (i = 0; i < NREQ; i++)
+		for (s = 0; s < NSTATES; s++)
+			for (owner = 0; owner < 2; owner++)
+				walk(&requests[i], s, owner);
+	fprintf(out, "],\n\"requests_served\":%lu}\n", served);
+	if (fclose(out))
+		die("writing %s", path);
+	printf("vdpa_probe: %lu cells, %lu VDUSE requests served\n", ncells, served);
+}
+
+int main(int argc, char **argv)
+{
+	static char vpath[300];
+	pthread_t th;
+	int rc = 0;
+
+	if (argc != 4 || (strcmp(argv[2], "matrix") && strcmp(argv[2], "hold"))) {
+		fprintf(stderr, "usage: %s NAME matrix OUT.json | NAME hold CMD\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	vduse_create(argv[1]);
+	if (pthread_create(&th, NULL, serve, NULL))
+		die("pthread_create");
+	if (sh("vdpa dev add name %s mgmtdev vduse", argv[1]))
+		die("vdpa dev add name %s mgmtdev vduse failed", argv[1]);
+	vhost_dev_path(argv[1], vpath, sizeof(vpath));
+	vhost_path = vpath;
+	if (!strcmp(argv[2], "matrix")) {
+		matrix(argv[1], argv[3]);
+	} else {
+		setenv("VDPA_DEV", argv[1], 1);
+		rc = system(argv[3]);
+		rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+	}
+	if (sh("vdpa dev del %s", argv[1]))
+		fprintf(stderr, "vdpa_probe: vdpa dev del %s failed\n", argv[1]);
+	server_stop = 1;
+	pthread_join(th, NULL);
+	vduse_destroy(argv[1]);
+	return rc;
+}
