@@ -1,0 +1,238 @@
+// The lint rules. Each looks at one version of the model and reports findings keyed by item,
+// so a suppression in the spec (rule + item) can silence a historic kernel choice with a reason.
+import type { Position, Severity } from '../diagnostics.ts';
+import { ABIS, type Abi } from '../model/abi.ts';
+import { ABI_DEPENDENT } from '../model/ctype.ts';
+import { maxIocSize } from '../model/ioc.ts';
+import type { AggregateLayout } from '../model/layout.ts';
+import { walkDefinitions, type VersionModel } from '../model/project.ts';
+import type * as M from '../model/types.ts';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** The item the finding is about: a request name, 'struct x', 'struct x.field'. */
+  item: string;
+  abis?: string[];
+  pos: Position;
+  message: string;
+  hint: string;
+}
+
+export interface Rule {
+  id: string;
+  severity: Severity;
+  summary: string;
+  check(vm: VersionModel): Finding[];
+}
+
+const abiList = (abis: Abi[]): string => (abis.length === ABIS.length ? 'every ABI' : abis.map((a) => a.name).join(', '));
+
+function topAggregates(vm: VersionModel): Array<{ key: string; item: M.AggregateItem }> {
+  return [...vm.aggregates.values()].map((e) => ({ key: e.key, item: e.item }));
+}
+
+function safeLayout(vm: VersionModel, abi: Abi, key: string): AggregateLayout | undefined {
+  try {
+    return vm.aggregateLayout(abi, key);
+  } catch {
+    return undefined; // unknown member types are reported by the model
+  }
+}
+
+const paddingHole: Rule = {
+  id: 'padding-hole',
+  severity: 'warning',
+  summary: 'Implicit padding between or after members: bytes the kernel may leak or userspace may leave uninitialised.',
+  check(vm) {
+    const out: Finding[] = [];
+    for (const { key, item } of topAggregates(vm)) {
+      const byHole = new Map<string, Abi[]>();
+      for (const abi of ABIS) {
+        for (const h of safeLayout(vm, abi, key)?.holes ?? []) {
+          const k = h.tail ? `${h.size} byte(s) of tail padding after ${h.after}` : `${h.size} byte(s) of padding after ${h.after || 'the start'}`;
+          byHole.set(k, [...(byHole.get(k) ?? []), abi]);
+        }
+      }
+      for (const [k, abis] of byHole) {
+        out.push({ rule: this.id, severity: this.severity, item: key, abis: abis.map((a) => a.name), pos: item.pos, message: `${key}: ${k} on ${abiList(abis)}`, hint: 'add an explicit reserved/padding member (and check it is zero), or reorder members' });
+      }
+    }
+    return out;
+  },
+};
+
+const compatLayout: Rule = {
+  id: 'compat-layout',
+  severity: 'warning',
+  summary: 'A request argument whose layout differs between ABIs (32- vs 64-bit): a 64-bit kernel needs compat_ioctl translation.',
+  check(vm) {
+    const out: Finding[] = [];
+    for (const r of vm.requests) {
+      const t = r.item.argType;
+      if (!t || r.item.pass !== 'pointer') continue;
+      const key = t.kind === 'struct' || t.kind === 'union' ? `${t.kind} ${t.tag}` : undefined;
+      const shapes = new Map<string, Abi[]>();
+      for (const abi of ABIS) {
+        let shape: string;
+        try {
+          if (key) {
+            const l = vm.aggregateLayout(abi, key);
+            shape = `${l.size}:${l.fields.map((f) => `${f.path}@${f.offset}`).join(',')}`;
+          } else shape = `${vm.typeLayout(abi, t).size}`;
+        } catch {
+          continue;
+        }
+        shapes.set(shape, [...(shapes.get(shape) ?? []), abi]);
+      }
+      if (shapes.size > 1) {
+        const groups = [...shapes.entries()].map(([s, abis]) => `size ${s.split(':')[0]} on ${abis.map((a) => a.name).join(', ')}`).join('; ');
+        out.push({ rule: this.id, severity: this.severity, item: r.item.name, pos: r.item.pos, message: `${r.item.name}: argument ${r.item.arg} is laid out differently across ABIs (${groups})`, hint: 'use fixed-width types with natural 64-bit alignment (__aligned_u64, explicit padding) so no compat_ioctl is needed' });
+      }
+    }
+    return out;
+  },
+};
+
+const abiDependentType: Rule = {
+  id: 'abi-dependent-type',
+  severity: 'warning',
+  summary: 'long, unsigned long or a pointer in a UAPI struct: its size differs between 32- and 64-bit userspace.',
+  check(vm) {
+    const out: Finding[] = [];
+    for (const { key, item } of topAggregates(vm)) {
+      for (const d of walkDefinitions([item])) {
+        if (d.kind !== 'struct' && d.kind !== 'union') continue;
+        for (const m of d.members) {
+          if (m.kind !== 'field') continue;
+          const pointer = m.ctype.kind === 'pointer';
+          if (pointer || ABI_DEPENDENT.has(m.type)) {
+            out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} has type '${m.type}', whose size depends on the ABI`, hint: pointer ? 'carry user pointers in a __u64 (or __aligned_u64) and cast with u64_to_user_ptr()' : 'use __u32 or __u64' });
+          }
+        }
+      }
+    }
+    for (const r of vm.requests) {
+      if (r.item.arg && ABI_DEPENDENT.has(r.item.arg)) {
+        out.push({ rule: this.id, severity: this.severity, item: r.item.name, pos: r.item.pos, message: `${r.item.name}: argument type '${r.item.arg}' changes size between ABIs`, hint: 'use __u32 or __u64' });
+      }
+    }
+    return out;
+  },
+};
+
+const argTooLarge: Rule = {
+  id: 'arg-too-large',
+  severity: 'error',
+  summary: 'The argument is larger than the size field of the ioctl number can carry on some ABI.',
+  check(vm) {
+    const out: Finding[] = [];
+    for (const r of vm.requests) {
+      if (r.item.encoding === 'none') continue;
+      const bad: Abi[] = [];
+      for (const abi of ABIS) {
+        try {
+          if (vm.argSize(r, abi) > maxIocSize(abi.encoding)) bad.push(abi);
+        } catch {
+          /* reported elsewhere */
+        }
+      }
+      if (bad.length) out.push({ rule: this.id, severity: this.severity, item: r.item.name, abis: bad.map((a) => a.name), pos: r.item.pos, message: `${r.item.name}: argument does not fit the ioctl size field on ${abiList(bad)}`, hint: 'pass a small header struct with a pointer and a length, or use _IO with an argsz struct' });
+    }
+    return out;
+  },
+};
+
+const duplicateNr: Rule = {
+  id: 'duplicate-request-nr',
+  severity: 'warning',
+  summary: 'Two requests share (type, nr) on one fd kind; only the direction or size keeps their numbers apart.',
+  check(vm) {
+    const out: Finding[] = [];
+    const seen = new Map<string, M.RequestItem>();
+    for (const r of vm.requests) {
+      for (const scope of r.item.scope.length ? r.item.scope : ['(unscoped)']) {
+        const k = `${scope}:${r.type}:${r.nr}`;
+        const first = seen.get(k);
+        if (!first) {
+          seen.set(k, r.item);
+          continue;
+        }
+        const same = ABIS.filter((abi) => {
+          const a = vm.requests.find((x) => x.item === first);
+          return a !== undefined && vm.requestNumber(a, abi) === vm.requestNumber(r, abi);
+        });
+        out.push({
+          rule: same.length ? 'request-number-collision' : this.id,
+          severity: same.length ? 'error' : this.severity,
+          item: r.item.name, pos: r.item.pos,
+          ...(same.length ? { abis: same.map((a) => a.name) } : {}),
+          message: same.length
+            ? `${r.item.name} has the same ioctl number as ${first.name} on fd kind ${scope} (${abiList(same)})`
+            : `${r.item.name} shares type/nr 0x${r.nr.toString(16)} with ${first.name} on fd kind ${scope}`,
+          hint: 'give the request a free nr for this type',
+        });
+      }
+    }
+    return out;
+  },
+};
+
+const directionMismatch: Rule = {
+  id: 'direction-mismatch',
+  severity: 'warning',
+  summary: 'The encoded direction (_IOR/_IOW) disagrees with the data that really travels, and no quirk note says why.',
+  check(vm) {
+    const expected: Record<string, string> = { none: 'none', read: 'out', write: 'in', readwrite: 'inout' };
+    return vm.requests
+      .filter((r) => r.item.encoding !== 'none' && expected[r.item.encoding] !== r.item.data && !r.item.quirk)
+      .map((r) => ({ rule: this.id, severity: this.severity, item: r.item.name, pos: r.item.pos, message: `${r.item.name} is encoded ${r.item.encoding} but its data is ${r.item.data}`, hint: 'add quirk: explaining the historic encoding, or fix the encoding before release' }));
+  },
+};
+
+const flagsPolicy: Rule = {
+  id: 'flags-reserved-policy',
+  severity: 'warning',
+  summary: 'A flags field without a reserved-bits policy: unknown bits must be rejected or the field can never grow.',
+  check(vm) {
+    const out: Finding[] = [];
+    for (const { key, item } of topAggregates(vm)) {
+      for (const d of walkDefinitions([item])) {
+        if (d.kind !== 'struct' && d.kind !== 'union') continue;
+        for (const m of d.members) {
+          if (m.kind !== 'field') continue;
+          const set = m.flags ? vm.sets.get(m.flags)?.item : undefined;
+          if (m.flags && !set) {
+            out.push({ rule: 'spec-unknown-name', severity: 'error', item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: unknown flag set '${m.flags}'`, hint: 'name a flags: set' });
+          } else if (set && !set.reserved) {
+            out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: flag set '${set.id}' has no reserved-bits policy`, hint: "add reserved: reject (the kernel returns -EINVAL for unknown bits) or say what it does" });
+          } else if (!m.flags && /^flags$/.test(m.name)) {
+            out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} looks like a flags field but names no flag set`, hint: 'add flags: SET-ID to the field and reserved: to the set' });
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
+const argszFirst: Rule = {
+  id: 'argsz-first',
+  severity: 'error',
+  summary: 'An argsz-extensible struct must start with __u32 argsz (then flags) so the kernel can read its size first.',
+  check(vm) {
+    const out: Finding[] = [];
+    for (const { key, item } of topAggregates(vm)) {
+      const fields = item.members.filter((m): m is M.FieldMember => m.kind === 'field');
+      const hasArgsz = item.argsz || fields.some((f) => f.argsz || f.name === 'argsz');
+      if (!hasArgsz) continue;
+      const first = item.members.find((m) => m.kind === 'field' || m.kind === 'struct' || m.kind === 'union');
+      if (!first || first.kind !== 'field' || first.name !== 'argsz' || first.ctype.kind !== 'prim' || !['__u32', 'unsigned int'].includes(first.type)) {
+        out.push({ rule: this.id, severity: this.severity, item: key, pos: item.pos, message: `${key} is argsz-extensible but does not start with __u32 argsz`, hint: 'move argsz to offset 0' });
+      }
+    }
+    return out;
+  },
+};
+
+export const RULES: readonly Rule[] = [paddingHole, compatLayout, abiDependentType, argTooLarge, duplicateNr, directionMismatch, flagsPolicy, argszFirst];

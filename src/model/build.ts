@@ -1,0 +1,238 @@
+// Raw, schema-checked YAML values -> model objects (structure only; numbers are evaluated per version).
+import type { Diagnostic, Position } from '../diagnostics.ts';
+import type { LoadedFile, LoadedSpec } from '../load/load.ts';
+import { posOf, SpecNumber, type Raw, type RawObject } from '../load/source.ts';
+import { parseCType, type CType } from './ctype.ts';
+import type { Encoding } from './ioc.ts';
+import type * as M from './types.ts';
+
+type R = RawObject;
+
+const str = (v: Raw | undefined): string | undefined => (v === undefined || v === null ? undefined : v instanceof SpecNumber ? v.text : String(v));
+const bool = (v: Raw | undefined): boolean => v === true;
+const strs = (v: Raw | undefined): string[] => (Array.isArray(v) ? v.map((x) => str(x) as string) : []);
+const num = (v: Raw | undefined): number | undefined => (v instanceof SpecNumber ? Number(v.value) : undefined);
+
+export function buildModel(spec: LoadedSpec): { model: M.SpecModel; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const versions = strs(spec.project?.raw.versions);
+  const families = spec.families.map((f) => new FamilyBuilder(f, diagnostics).build());
+  return { model: Object.freeze({ versions, families }), diagnostics };
+}
+
+class FamilyBuilder {
+  constructor(
+    private readonly file: LoadedFile,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  private pos(o: object, key?: string): Position {
+    return posOf(o, key) ?? { file: this.file.path, line: 1, col: 1 };
+  }
+
+  private common(o: R): M.Common {
+    const guard = o.guard as R | undefined;
+    const g = guard ? (Object.entries(guard)[0] as [string, Raw]) : undefined;
+    return {
+      pos: this.pos(o),
+      ...(o.since !== undefined ? { since: str(o.since) } : {}),
+      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+      ...(o.deprecated !== undefined ? { deprecated: str(o.deprecated) } : {}),
+      ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
+      ...(g ? { guard: { directive: g[0] as M.Guard['directive'], expr: str(g[1]) as string } } : {}),
+    };
+  }
+
+  private expr(v: Raw | undefined): M.Expr | undefined {
+    if (v === undefined || v === null) return undefined;
+    return { text: v instanceof SpecNumber ? v.text : String(v) };
+  }
+
+  private ctype(o: R, key: string): CType {
+    const text = str(o[key]) as string;
+    const t = parseCType(text);
+    if (!t) {
+      this.diagnostics.push({
+        ...this.pos(o, key), severity: 'error', rule: 'spec-unknown-type', message: `unknown C type '${text}'`,
+        hint: 'use a UAPI spelling such as __u32, unsigned int, __aligned_u64, struct NAME, or NAME *',
+      });
+      return { kind: 'prim', name: 'int' };
+    }
+    return t;
+  }
+
+  private dims(v: Raw | undefined): M.Dim[] {
+    if (v === undefined || v === null) return [];
+    if (Array.isArray(v)) return v.length === 0 ? ['flex'] : v.map((d) => this.dim(d));
+    return [this.dim(v)];
+  }
+
+  private dim(v: Raw): M.Dim {
+    if (v instanceof SpecNumber && v.value === 0n) return 'zero';
+    return this.expr(v) as M.Expr;
+  }
+
+  build(): M.Family {
+    const raw = this.file.raw;
+    const list = (key: string): R[] => (Array.isArray(raw[key]) ? (raw[key] as R[]) : []);
+    return Object.freeze({
+      name: str(raw.family) as string,
+      file: this.file.path,
+      pos: this.pos(raw),
+      doc: str(raw.doc) as string,
+      ...(raw.header !== undefined ? { header: str(raw.header) } : {}),
+      ...(raw.guard !== undefined ? { guard: str(raw.guard) } : {}),
+      ...(raw.source !== undefined ? { source: str(raw.source) } : {}),
+      ...(raw.since !== undefined ? { since: str(raw.since) } : {}),
+      ...(raw.until !== undefined ? { until: str(raw.until) } : {}),
+      imports: strs(raw.imports),
+      items: list('items').map((i) => this.item(i)),
+      fds: list('fds').map((f) => this.fd(f)),
+      requestSets: list('request-sets').map((s) => ({ pos: this.pos(s), name: str(s['request-set']) as string, ...(s.doc ? { doc: str(s.doc) } : {}), requests: strs(s.requests) })),
+      devices: list('devices').map((d) => this.device(d)),
+      channels: list('channels').map((c) => this.channel(c)),
+      suppressions: list('suppressions').map((s) => ({
+        pos: this.pos(s), rule: str(s.rule) as string, item: str(s.item) as string, reason: str(s.reason) as string,
+        ...(s.abis ? { abis: strs(s.abis) } : {}),
+        ...(s.since !== undefined ? { since: str(s.since) } : {}),
+        ...(s.until !== undefined ? { until: str(s.until) } : {}),
+      })),
+    });
+  }
+
+  private item(o: R): M.Item {
+    if ('include' in o) return { kind: 'include', ...this.common(o), path: str(o.include) as string, local: bool(o.local) };
+    if ('request' in o) return this.request(o);
+    if ('enum' in o) return { kind: 'enum', ...this.common(o), tag: str(o.enum) ?? null, values: (o.values as R[]).map((v) => this.setValue(v)) };
+    if ('raw' in o) return { kind: 'raw', ...this.common(o), text: str(o.raw) as string, reason: str(o.reason) as string };
+    return this.member(o) as M.Item;
+  }
+
+  private member(o: R): M.Member {
+    if ('field' in o) return this.field(o);
+    if ('struct' in o || 'union' in o) return this.aggregate(o);
+    if ('define' in o) {
+      return {
+        kind: 'define', ...this.common(o), name: str(o.define) as string,
+        ...(o.value !== undefined ? { expr: this.expr(o.value) } : {}),
+        ...(o.string !== undefined ? { string: str(o.string) } : {}),
+        ...(o['alias-of'] !== undefined ? { aliasOf: str(o['alias-of']) } : {}),
+        ioctlType: bool(o['ioctl-type']), sentinel: bool(o.sentinel),
+      };
+    }
+    if ('macro' in o) return { kind: 'macro', ...this.common(o), name: str(o.macro) as string, ...(o.params ? { params: strs(o.params) } : {}), body: str(o.body) as string };
+    const set: M.SetKind = 'flags' in o ? 'flags' : 'features' in o ? 'features' : 'status' in o ? 'status' : 'values';
+    return {
+      kind: 'set', ...this.common(o), set, id: str(o[set === 'values' ? 'set' : set]) as string,
+      values: (o.values as R[]).map((v) => this.setValue(v)),
+      ...(o.reserved !== undefined ? { reserved: str(o.reserved) as M.SetItem['reserved'] } : {}),
+    };
+  }
+
+  private setValue(o: R): M.SetValue {
+    return {
+      ...this.common(o), name: str(o.name) as string,
+      ...(o.value !== undefined ? { expr: this.expr(o.value) } : {}),
+      ...(o.bit !== undefined ? { bit: this.expr(o.bit) } : {}),
+      ...(o['alias-of'] !== undefined ? { aliasOf: str(o['alias-of']) } : {}),
+      sentinel: bool(o.sentinel),
+    };
+  }
+
+  private field(o: R): M.FieldMember {
+    return {
+      kind: 'field', ...this.common(o), name: str(o.field) as string, type: str(o.type) as string, ctype: this.ctype(o, 'type'),
+      dims: this.dims(o.count), flexMacro: bool(o['flex-macro']),
+      ...(o['counted-by'] !== undefined ? { countedBy: str(o['counted-by']) } : {}),
+      ...(num(o.aligned) !== undefined ? { aligned: num(o.aligned) } : {}),
+      ...(o.flags !== undefined ? { flags: str(o.flags) } : {}),
+      ...(o.values !== undefined ? { values: str(o.values) } : {}),
+      userPointer: bool(o['user-pointer']), argsz: bool(o.argsz), min: bool(o.min),
+      ...(o['flag-gate'] !== undefined ? { flagGate: str(o['flag-gate']) } : {}),
+    };
+  }
+
+  private aggregate(o: R): M.AggregateItem {
+    const kind = 'struct' in o ? 'struct' : 'union';
+    return {
+      kind, ...this.common(o), tag: str(o[kind]) ?? null,
+      ...(o.name !== undefined ? { name: str(o.name) } : {}),
+      dims: this.dims(o.count), packed: bool(o.packed),
+      ...(num(o.aligned) !== undefined ? { aligned: num(o.aligned) } : {}),
+      attributeFirst: bool(o['attribute-first']), argsz: bool(o.argsz),
+      members: (o.members as R[]).map((m) => this.member(m)),
+    };
+  }
+
+  private request(o: R): M.RequestItem {
+    const encoding = str(o.encoding) as Encoding;
+    const data = (str(o.data) ?? { none: 'none', read: 'out', write: 'in', readwrite: 'inout' }[encoding]) as M.DataDirection;
+    const arg = str(o.arg);
+    return {
+      kind: 'request', ...this.common(o), name: str(o.request) as string, typeName: str(o.type) as string,
+      nr: this.expr(o.nr) as M.Expr, encoding,
+      ...(arg !== undefined ? { arg, argType: this.ctype(o, 'arg') } : {}),
+      pass: (str(o.pass) ?? (arg !== undefined ? 'pointer' : 'none')) as M.RequestItem['pass'],
+      data, dataExplicit: o.data !== undefined,
+      ...(o.returns !== undefined ? { returns: str(o.returns) } : {}),
+      scope: strs(o.scope),
+      ...(o.quirk !== undefined ? { quirk: str(o.quirk) } : {}),
+    };
+  }
+
+  private rule(o: R): M.StatusRule {
+    return {
+      pos: this.pos(o), requests: o.request !== undefined ? [str(o.request) as string] : strs(o.requests),
+      requires: strs(o.requires), forbids: strs(o.forbids),
+      ...(o.transition !== undefined ? { transition: str(o.transition) as M.StatusRule['transition'] } : {}),
+      owner: bool(o.owner), error: str(o.error) as string,
+      ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
+      ...(o.source !== undefined ? { source: str(o.source) } : {}),
+    };
+  }
+
+  private fd(o: R): M.FdKind {
+    return {
+      pos: this.pos(o), name: str(o.fd) as string, doc: str(o.doc) as string,
+      ...(o.path !== undefined ? { path: str(o.path) } : {}),
+      ...(o.status !== undefined ? { status: str(o.status) } : {}),
+      rules: ((o.rules as R[] | undefined) ?? []).map((r) => this.rule(r)),
+      ...(o['unknown-request'] !== undefined ? { unknownRequest: str(o['unknown-request']) } : {}),
+      quirks: ((o.quirks as R[] | undefined) ?? []).map((q) => ({
+        pos: this.pos(q), name: str(q.name) as string, requests: strs(q.requests), errno: strs(q.errno), doc: str(q.doc) as string,
+        ...(q.source !== undefined ? { source: str(q.source) } : {}),
+      })),
+      ...(o.since !== undefined ? { since: str(o.since) } : {}),
+      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+    };
+  }
+
+  private device(o: R): M.DeviceProfile {
+    return {
+      pos: this.pos(o), name: str(o.device) as string, doc: str(o.doc) as string, fd: str(o.fd) as string,
+      ...(o['device-id'] !== undefined ? { deviceId: str(o['device-id']) } : {}),
+      requestSets: strs(o['request-sets']), requests: strs(o.requests), features: strs(o.features),
+      ...(o['feature-blacklist'] !== undefined ? { featureBlacklist: strs(o['feature-blacklist']) } : {}),
+      ...(o['feature-allowlist'] !== undefined ? { featureAllowlist: strs(o['feature-allowlist']) } : {}),
+      ...(o['unsupported-request'] !== undefined ? { unsupportedRequest: str(o['unsupported-request']) } : {}),
+      ...(num(o['max-queues']) !== undefined ? { maxQueues: num(o['max-queues']) } : {}),
+      rules: ((o.rules as R[] | undefined) ?? []).map((r) => this.rule(r)),
+      ...(o.source !== undefined ? { source: str(o.source) } : {}),
+      ...(o.since !== undefined ? { since: str(o.since) } : {}),
+      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+    };
+  }
+
+  private channel(o: R): M.Channel {
+    return {
+      pos: this.pos(o), name: str(o.channel) as string, doc: str(o.doc) as string, fds: strs(o.fd),
+      records: (o.records as R[]).map((r) => ({
+        type: str(r.type) as string, ctype: this.ctype(r, 'type'), direction: str(r.direction) as 'write' | 'read',
+        ...(r.when !== undefined ? { when: str(r.when) } : {}),
+        ...(r.doc !== undefined ? { doc: str(r.doc) } : {}),
+      })),
+      ...(o.since !== undefined ? { since: str(o.since) } : {}),
+      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+    };
+  }
+}

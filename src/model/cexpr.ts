@@ -1,0 +1,163 @@
+// Evaluates the C integer constant expressions that UAPI headers use in #defines:
+// literals with U/L suffixes, names of other constants, casts to integer types,
+// unary and binary operators, the conditional operator and sizeof(type).
+
+export interface CValue {
+  value: bigint;
+  unsigned: boolean;
+}
+
+export interface EvalEnv {
+  /** Value of a named constant, or undefined if unknown. May throw EvalError for cycles. */
+  lookup(name: string): CValue | undefined;
+  /** sizeof a C type spelling on the ABI being evaluated; undefined if unknown. */
+  sizeOf?(type: string): number | undefined;
+}
+
+export class EvalError extends Error {}
+
+const MASK64 = (1n << 64n) - 1n;
+
+const TYPE_WORDS = new Set(['unsigned', 'signed', 'int', 'long', 'short', 'char', '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64', '__le16', '__le32', '__le64', '__be16', '__be32', '__be64', 'struct', 'union', 'enum']);
+
+function tokenize(text: string): string[] {
+  const re = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>?:,])/y;
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    if (/^\s*$/.test(text.slice(pos))) break;
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m) throw new EvalError(`unexpected '${text.slice(pos).trim()[0]}' in '${text}'`);
+    out.push(m[1] as string);
+    pos = re.lastIndex;
+  }
+  return out;
+}
+
+function literal(tok: string): CValue {
+  const m = /^(0[xX][0-9a-fA-F]+|\d+)([uUlL]*)$/.exec(tok) as RegExpExecArray;
+  const digits = m[1] as string;
+  const value = /^0\d/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  return { value, unsigned: /u/i.test(m[2] ?? '') || value > 0x7fffffffffffffffn };
+}
+
+const norm = (v: CValue): CValue => (v.unsigned ? { value: v.value & MASK64, unsigned: true } : v);
+
+export function evaluate(text: string, env: EvalEnv): CValue {
+  const toks = tokenize(text);
+  let i = 0;
+  const peek = (): string | undefined => toks[i];
+  const take = (expect?: string): string => {
+    const t = toks[i++];
+    if (t === undefined || (expect !== undefined && t !== expect)) throw new EvalError(`expected '${expect ?? 'a token'}' in '${text}'`);
+    return t;
+  };
+  const isTypeStart = (): boolean => peek() === '(' && TYPE_WORDS.has(toks[i + 1] ?? '');
+
+  const primary = (): CValue => {
+    const t = take();
+    if (t === '(') {
+      const v = conditional();
+      take(')');
+      return v;
+    }
+    if (/^\d/.test(t)) return literal(t);
+    if (t === 'sizeof') {
+      take('(');
+      const words: string[] = [];
+      while (peek() !== ')') words.push(take());
+      take(')');
+      const size = env.sizeOf?.(words.join(' '));
+      if (size === undefined) throw new EvalError(`sizeof(${words.join(' ')}) is not known`);
+      return { value: BigInt(size), unsigned: true };
+    }
+    if (/^[A-Za-z_]/.test(t)) {
+      const v = env.lookup(t);
+      if (!v) throw new EvalError(`unknown name '${t}'`);
+      return v;
+    }
+    throw new EvalError(`unexpected '${t}' in '${text}'`);
+  };
+  const unary = (): CValue => {
+    if (isTypeStart()) {
+      take('(');
+      const words: string[] = [];
+      while (peek() !== ')') words.push(take());
+      take(')');
+      const v = unary();
+      const unsigned = words.includes('unsigned') || /^__u\d+$/.test(words[0] ?? '');
+      return norm({ value: v.value, unsigned });
+    }
+    const t = peek();
+    if (t === '-' || t === '+' || t === '~' || t === '!') {
+      take();
+      const v = unary();
+      if (t === '-') return norm({ value: -v.value, unsigned: v.unsigned });
+      if (t === '+') return v;
+      if (t === '!') return { value: v.value === 0n ? 1n : 0n, unsigned: false };
+      return norm({ value: ~v.value, unsigned: v.unsigned });
+    }
+    return primary();
+  };
+  const LEVELS: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  const binary = (level: number): CValue => {
+    if (level === LEVELS.length) return unary();
+    let left = binary(level + 1);
+    while (LEVELS[level]?.includes(peek() ?? '')) {
+      const op = take();
+      const right = binary(level + 1);
+      left = apply(op, left, right);
+    }
+    return left;
+  };
+  const conditional = (): CValue => {
+    const c = binary(0);
+    if (peek() !== '?') return c;
+    take('?');
+    const a = conditional();
+    take(':');
+    const b = conditional();
+    return c.value !== 0n ? a : b;
+  };
+  const v = conditional();
+  if (i !== toks.length) throw new EvalError(`unexpected '${toks[i]}' in '${text}'`);
+  return v;
+}
+
+function apply(op: string, a: CValue, b: CValue): CValue {
+  const unsigned = a.unsigned || b.unsigned;
+  const x = a.value;
+  const y = b.value;
+  const bool = (c: boolean): CValue => ({ value: c ? 1n : 0n, unsigned: false });
+  switch (op) {
+    case '+': return norm({ value: x + y, unsigned });
+    case '-': return norm({ value: x - y, unsigned });
+    case '*': return norm({ value: x * y, unsigned });
+    case '/': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x / y, unsigned });
+    case '%': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x % y, unsigned });
+    case '<<': return norm({ value: x << y, unsigned: a.unsigned });
+    case '>>': return norm({ value: x >> y, unsigned: a.unsigned });
+    case '&': return norm({ value: x & y, unsigned });
+    case '|': return norm({ value: x | y, unsigned });
+    case '^': return norm({ value: x ^ y, unsigned });
+    case '==': return bool(x === y);
+    case '!=': return bool(x !== y);
+    case '<': return bool(x < y);
+    case '>': return bool(x > y);
+    case '<=': return bool(x <= y);
+    case '>=': return bool(x >= y);
+    case '&&': return bool(x !== 0n && y !== 0n);
+    case '||': return bool(x !== 0n || y !== 0n);
+    default: throw new EvalError(`operator ${op}`);
+  }
+}
+
+/** Names an expression refers to (for dependency checks). */
+export function referencedNames(text: string): string[] {
+  try {
+    return tokenize(text).filter((t) => /^[A-Za-z_]/.test(t) && !TYPE_WORDS.has(t) && t !== 'sizeof');
+  } catch {
+    return [];
+  }
+}

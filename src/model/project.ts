@@ -1,0 +1,344 @@
+// The model at one kernel version: live items only, constants evaluated, types indexed,
+// layouts and request numbers per ABI on demand (memoised).
+import type { Diagnostic, Position } from '../diagnostics.ts';
+import type { Abi } from './abi.ts';
+import { evaluate, EvalError, type CValue } from './cexpr.ts';
+import { iocNumber, maxIocSize } from './ioc.ts';
+import { layoutAggregate, LayoutError, typeLayout, type AggregateLayout, type LayoutContext, type TypeLayout } from './layout.ts';
+import type * as M from './types.ts';
+import { compareVersions, isLive, type Version } from './version.ts';
+
+export type ConstKind = 'define' | 'flags' | 'features' | 'status' | 'values' | 'enum';
+
+export interface ResolvedConst {
+  readonly name: string;
+  readonly kind: ConstKind;
+  /** undefined for string constants. */
+  readonly value?: bigint;
+  readonly string?: string;
+  /** The C spelling the header prints after the name. */
+  readonly spelling: string;
+  readonly family: string;
+  readonly set?: M.SetItem | M.EnumItem;
+  readonly item: M.DefineItem | M.SetValue;
+  readonly pos: Position;
+}
+
+export interface ResolvedRequest {
+  readonly item: M.RequestItem;
+  readonly family: string;
+  readonly type: number;
+  readonly nr: number;
+}
+
+export interface AggregateEntry {
+  readonly key: string;
+  readonly item: M.AggregateItem;
+  readonly family: string;
+}
+
+function liveMembers<T extends M.Common>(list: readonly T[], at: Version): T[] {
+  return list.filter((x) => isLive(x, at));
+}
+
+function projectMember(m: M.Member, at: Version): M.Member {
+  if (m.kind === 'struct' || m.kind === 'union') return projectAggregate(m, at);
+  if (m.kind === 'set') return { ...m, values: liveMembers(m.values, at) };
+  return m;
+}
+
+function projectAggregate(a: M.AggregateItem, at: Version): M.AggregateItem {
+  return { ...a, members: liveMembers(a.members, at).map((m) => projectMember(m, at)) };
+}
+
+function projectItem(i: M.Item, at: Version): M.Item {
+  if (i.kind === 'enum') return { ...i, values: liveMembers(i.values, at) };
+  if (i.kind === 'request' || i.kind === 'include' || i.kind === 'raw') return i;
+  return projectMember(i, at) as M.Item;
+}
+
+export function projectFamily(f: M.Family, at: Version): M.Family {
+  const live = <T extends { since?: Version; until?: Version }>(list: readonly T[]): T[] => list.filter((x) => isLive(x, at));
+  return {
+    ...f,
+    items: liveMembers(f.items, at).map((i) => projectItem(i, at)),
+    fds: live(f.fds), devices: live(f.devices), channels: live(f.channels), suppressions: live(f.suppressions),
+  };
+}
+
+/** Every constant-like thing an item list defines, in order (struct bodies included). */
+export function* walkDefinitions(items: readonly (M.Item | M.Member)[]): Generator<M.DefineItem | M.SetItem | M.EnumItem | M.AggregateItem | M.RequestItem | M.MacroItem> {
+  for (const i of items) {
+    if (i.kind === 'define' || i.kind === 'set' || i.kind === 'enum' || i.kind === 'request' || i.kind === 'macro') yield i;
+    if (i.kind === 'struct' || i.kind === 'union') {
+      yield i;
+      yield* walkDefinitions(i.members);
+    }
+  }
+}
+
+export class VersionModel {
+  readonly families: readonly M.Family[];
+  readonly constants = new Map<string, ResolvedConst>();
+  readonly macros = new Map<string, M.MacroItem>();
+  readonly aggregates = new Map<string, AggregateEntry>();
+  readonly sets = new Map<string, { item: M.SetItem; family: string }>();
+  readonly requests: ResolvedRequest[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly layouts = new Map<string, AggregateLayout>();
+
+  constructor(
+    readonly spec: M.SpecModel,
+    readonly version: Version,
+  ) {
+    this.families = spec.families.filter((f) => isLive(f, version)).map((f) => projectFamily(f, version));
+    this.index();
+    this.evaluateConstants();
+    this.resolveRequests();
+  }
+
+  private error(pos: Position, rule: string, message: string, hint: string): void {
+    this.diagnostics.push({ ...pos, severity: 'error', rule, message: `${message} (at ${this.version})`, hint });
+  }
+
+  private pendingConsts = new Map<string, { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }>();
+  private readonly nameOwner = new Map<string, { pos: Position; what: string }>();
+
+  private claim(name: string, pos: Position, what: string): boolean {
+    const first = this.nameOwner.get(name);
+    if (first) {
+      this.error(pos, 'spec-duplicate-name', `'${name}' is defined twice (${what}; first as ${first.what} at ${first.pos.file}:${first.pos.line})`, 'give one of them since/until so their lifetimes do not overlap, or rename it');
+      return false;
+    }
+    this.nameOwner.set(name, { pos, what });
+    return true;
+  }
+
+  private index(): void {
+    for (const f of this.families) {
+      for (const d of walkDefinitions(f.items)) {
+        switch (d.kind) {
+          case 'define':
+            if (this.claim(d.name, d.pos, 'a define')) this.pendingConsts.set(d.name, { kind: 'define', family: f.name, item: d });
+            break;
+          case 'macro':
+            if (this.claim(d.name, d.pos, 'a macro')) this.macros.set(d.name, d);
+            break;
+          case 'set': {
+            const first = this.sets.get(d.id);
+            if (first) this.error(d.pos, 'spec-duplicate-name', `set '${d.id}' is defined twice (first in ${first.family})`, 'set ids are unique; merge the two lists');
+            else this.sets.set(d.id, { item: d, family: f.name });
+            for (const v of d.values) if (this.claim(v.name, v.pos, `a value of ${d.set} set ${d.id}`)) this.pendingConsts.set(v.name, { kind: d.set, family: f.name, item: v, set: d });
+            break;
+          }
+          case 'enum': {
+            let previous: string | undefined;
+            for (const v of d.values) {
+              const prev = previous;
+              if (this.claim(v.name, v.pos, `an enumerator of enum ${d.tag ?? '(anonymous)'}`)) {
+                this.pendingConsts.set(v.name, { kind: 'enum', family: f.name, item: v, set: d, implicit: () => (prev === undefined ? 0n : this.valueOf(prev, v.pos) + 1n) });
+              }
+              previous = v.name;
+            }
+            if (d.tag) this.claim(`enum ${d.tag}`, d.pos, 'an enum');
+            break;
+          }
+          case 'struct':
+          case 'union':
+            if (d.tag) {
+              const key = `${d.kind} ${d.tag}`;
+              if (this.claim(key, d.pos, `a ${d.kind}`)) this.aggregates.set(key, { key, item: d, family: f.name });
+            }
+            break;
+          case 'request':
+            this.claim(d.name, d.pos, 'a request');
+            break;
+        }
+      }
+    }
+  }
+
+  private readonly evaluating = new Set<string>();
+
+  /** Value of a numeric constant; records a diagnostic and returns 0 when it cannot be had. */
+  private valueOf(name: string, from: Position): bigint {
+    const c = this.resolveConst(name, from);
+    return c?.value ?? 0n;
+  }
+
+  private resolveConst(name: string, from: Position): ResolvedConst | undefined {
+    const done = this.constants.get(name);
+    if (done) return done;
+    const p = this.pendingConsts.get(name);
+    if (!p) return undefined;
+    if (this.evaluating.has(name)) {
+      this.error(p.item.pos, 'spec-constant-cycle', `constant '${name}' depends on itself`, 'break the cycle: one of the constants needs a literal value');
+      return undefined;
+    }
+    this.evaluating.add(name);
+    try {
+      const c = this.computeConst(name, p);
+      if (c) this.constants.set(name, c);
+      return c;
+    } finally {
+      this.evaluating.delete(name);
+      void from;
+    }
+  }
+
+  private eval(text: string, pos: Position): CValue | undefined {
+    try {
+      return evaluate(text, {
+        lookup: (n) => {
+          const c = this.resolveConst(n, pos);
+          return c?.value !== undefined ? { value: c.value, unsigned: c.value > 0x7fffffffn } : undefined;
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      this.error(pos, 'spec-bad-expression', `cannot evaluate '${text}': ${e.message}`, 'use integers, operators and names of constants defined at this version');
+      return undefined;
+    }
+  }
+
+  private computeConst(name: string, p: { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }): ResolvedConst | undefined {
+    const item = p.item;
+    const base = { name, kind: p.kind, family: p.family, item, pos: item.pos, ...(p.set ? { set: p.set } : {}) };
+    if ('string' in item && item.string !== undefined) return { ...base, string: item.string, spelling: JSON.stringify(item.string) };
+    if (item.aliasOf) {
+      const target = this.resolveConst(item.aliasOf, item.pos);
+      if (!target) {
+        this.error(item.pos, 'spec-unknown-name', `'${name}' is an alias of unknown constant '${item.aliasOf}'`, 'name a constant defined at this version');
+        return undefined;
+      }
+      return { ...base, ...(target.value !== undefined ? { value: target.value } : {}), ...(target.string !== undefined ? { string: target.string } : {}), spelling: item.aliasOf };
+    }
+    if (item.expr) {
+      const v = this.eval(item.expr.text, item.pos);
+      if (!v) return undefined;
+      if ('bit' in item && item.bit) {
+        const b = this.eval(item.bit.text, item.pos);
+        const expect = p.kind === 'features' ? b?.value : b ? 1n << b.value : undefined;
+        if (expect !== undefined && expect !== v.value) this.error(item.pos, 'spec-value-mismatch', `'${name}': value ${item.expr.text} disagrees with bit ${item.bit.text}`, 'fix one of them, or drop value and keep bit');
+      }
+      return { ...base, value: v.value, spelling: item.expr.text };
+    }
+    if ('bit' in item && item.bit) {
+      const b = this.eval(item.bit.text, item.pos);
+      if (!b) return undefined;
+      if (p.kind === 'features') return { ...base, value: b.value, spelling: item.bit.text };
+      return { ...base, value: 1n << b.value, spelling: `(1 << ${item.bit.text})` };
+    }
+    if (p.implicit) return { ...base, value: p.implicit(), spelling: '' };
+    this.error(item.pos, 'spec-missing-key', `'${name}' has no value`, 'add value: or bit:');
+    return undefined;
+  }
+
+  private evaluateConstants(): void {
+    for (const name of this.pendingConsts.keys()) this.resolveConst(name, { file: '', line: 0, col: 0 });
+  }
+
+  private resolveRequests(): void {
+    for (const f of this.families) {
+      for (const d of walkDefinitions(f.items)) {
+        if (d.kind !== 'request') continue;
+        const t = this.constants.get(d.typeName);
+        if (!t || t.value === undefined) {
+          this.error(d.pos, 'spec-unknown-name', `request ${d.name}: unknown ioctl type '${d.typeName}'`, 'name a define with ioctl-type: true');
+          continue;
+        }
+        if (t.item && 'ioctlType' in t.item && !t.item.ioctlType) {
+          this.error(d.pos, 'spec-not-ioctl-type', `request ${d.name}: '${d.typeName}' is not marked as an ioctl type`, 'add ioctl-type: true to its define');
+        }
+        const nr = this.eval(d.nr.text, d.pos);
+        if (!nr) continue;
+        if (t.value < 0n || t.value > 255n) this.error(d.pos, 'spec-out-of-range', `request ${d.name}: ioctl type ${t.value} is outside 0..255`, 'the type field of an ioctl number has 8 bits');
+        if (nr.value < 0n || nr.value > 255n) this.error(d.pos, 'spec-out-of-range', `request ${d.name}: nr ${nr.value} is outside 0..255`, 'the nr field of an ioctl number has 8 bits');
+        if (d.argType) this.checkTypeKnown(d.argType, d.pos, `request ${d.name}`);
+        this.requests.push({ item: d, family: f.name, type: Number(t.value), nr: Number(nr.value) });
+      }
+      for (const a of walkDefinitions(f.items)) {
+        if (a.kind !== 'struct' && a.kind !== 'union') continue;
+        for (const m of a.members) if (m.kind === 'field') this.checkTypeKnown(m.ctype, m.pos, `${a.kind} ${a.tag ?? '(anonymous)'}.${m.name}`);
+      }
+    }
+  }
+
+  private checkTypeKnown(t: M.FieldMember['ctype'], pos: Position, what: string): void {
+    if (t.kind === 'pointer') return this.checkTypeKnown(t.to, pos, what);
+    if ((t.kind === 'struct' || t.kind === 'union') && !this.aggregates.has(`${t.kind} ${t.tag}`)) {
+      this.error(pos, 'spec-unknown-type', `${what}: ${t.kind} ${t.tag} is not defined`, 'define it in this family or one it imports, at this version');
+    }
+    if (t.kind === 'enum' && !this.nameOwner.has(`enum ${t.tag}`)) {
+      this.error(pos, 'spec-unknown-type', `${what}: enum ${t.tag} is not defined`, 'define the enum at this version');
+    }
+  }
+
+  /** Numeric value of a constant, or undefined. */
+  value(name: string): bigint | undefined {
+    return this.constants.get(name)?.value;
+  }
+
+  private context(abi: Abi): LayoutContext {
+    return {
+      abi,
+      aggregate: (kind, tag) => this.aggregateLayout(abi, `${kind} ${tag}`),
+      dim: (text) => {
+        const v = this.eval(text, { file: '', line: 0, col: 0 });
+        return v ? Number(v.value) : 0;
+      },
+    };
+  }
+
+  aggregateLayout(abi: Abi, key: string): AggregateLayout {
+    const memo = `${abi.name}\0${key}`;
+    const done = this.layouts.get(memo);
+    if (done) return done;
+    const entry = this.aggregates.get(key);
+    if (!entry) throw new LayoutError(`${key} is not defined at ${this.version}`);
+    const l = layoutAggregate(entry.item, this.context(abi));
+    this.layouts.set(memo, l);
+    return l;
+  }
+
+  typeLayout(abi: Abi, t: M.FieldMember['ctype']): TypeLayout {
+    return typeLayout(t, this.context(abi));
+  }
+
+  /** Size the request number encodes on this ABI (0 for _IO). */
+  argSize(r: ResolvedRequest, abi: Abi): number {
+    if (r.item.encoding === 'none' || !r.item.argType) return 0;
+    return this.typeLayout(abi, r.item.argType).size;
+  }
+
+  requestNumber(r: ResolvedRequest, abi: Abi): number {
+    const size = this.argSize(r, abi);
+    return iocNumber(abi.encoding, r.item.encoding, r.type, r.nr, Math.min(size, maxIocSize(abi.encoding)));
+  }
+}
+
+export interface ProjectionCache {
+  at(version: Version): VersionModel;
+}
+
+/** Memoised projections of one spec model. */
+export function projections(spec: M.SpecModel): ProjectionCache {
+  const cache = new Map<Version, VersionModel>();
+  return {
+    at(version) {
+      let m = cache.get(version);
+      if (!m) {
+        m = new VersionModel(spec, version);
+        cache.set(version, m);
+      }
+      return m;
+    },
+  };
+}
+
+export function newestVersion(spec: M.SpecModel): Version {
+  const sorted = [...spec.versions].sort(compareVersions);
+  const v = sorted[sorted.length - 1];
+  if (!v) throw new LayoutError('the spec lists no versions (project.yaml: versions)');
+  return v;
+}

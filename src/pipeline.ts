@@ -1,0 +1,48 @@
+// The front half of every command: spec folder -> loaded files -> model -> checked projections.
+import { sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { loadSources, readSources, type SourceText } from './load/load.ts';
+import { buildModel } from './model/build.ts';
+import { checkReferences } from './model/check.ts';
+import { projections, type ProjectionCache } from './model/project.ts';
+import type { SpecModel } from './model/types.ts';
+
+export interface Pipeline {
+  model: SpecModel;
+  versions: ProjectionCache;
+  /** Errors of loading, schema and resolution at every listed version, deduplicated and sorted. */
+  diagnostics: Diagnostic[];
+}
+
+export function runPipeline(sources: SourceText[]): Pipeline {
+  const loaded = loadSources(sources);
+  const built = buildModel(loaded);
+  const versions = projections(built.model);
+  const all = [...loaded.diagnostics, ...built.diagnostics];
+  if (loaded.diagnostics.length === 0) {
+    if (!loaded.project) all.push({ file: sources[0]?.path ?? '<spec>', line: 1, col: 1, severity: 'error', rule: 'spec-no-project', message: 'no project file (project.yaml) in the spec folder', hint: 'add project.yaml with `project:` and `versions:`' });
+    for (const v of built.model.versions) {
+      const vm = versions.at(v);
+      all.push(...vm.diagnostics, ...checkReferences(vm));
+    }
+  }
+  return { model: built.model, versions, diagnostics: dedupe(all) };
+}
+
+export function runPipelineOn(target: string): Pipeline {
+  return runPipeline(readSources(target));
+}
+
+/** The same problem found at several versions is reported once, naming them all. */
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const byKey = new Map<string, { d: Diagnostic; versions: string[] }>();
+  for (const d of list) {
+    const m = /^(.*) \(at ([\d.]+)\)$/.exec(d.message);
+    const base = m ? (m[1] as string) : d.message;
+    const key = `${d.file}:${d.line}:${d.col}:${d.rule}:${base}`;
+    const seen = byKey.get(key);
+    if (seen) {
+      if (m) seen.versions.push(m[2] as string);
+    } else byKey.set(key, { d: { ...d, message: base }, versions: m ? [m[2] as string] : [] });
+  }
+  return sortDiagnostics([...byKey.values()].map(({ d, versions }) => (versions.length ? { ...d, message: `${d.message} (at ${versions.join(', ')})` } : d)));
+}

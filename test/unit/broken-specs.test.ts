@@ -1,0 +1,62 @@
+// Every broken spec in test/fixtures/broken names the rule and the position of its error in a
+// leading `# expect: RULE at LINE:COL` comment, worked out by hand from the YAML.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runPipeline } from '../../src/pipeline.ts';
+
+const dir = join(import.meta.dirname, '../fixtures/broken');
+const project = { path: 'project.yaml', text: 'project: broken\nversions: [6.1, 6.12]\n' };
+
+describe('broken specs', () => {
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    it(name, () => {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const m = /^# expect: (\S+) at (\d+):(\d+)/.exec(text);
+      expect(m, 'fixture lacks an expect line').not.toBeNull();
+      const [, rule, line, col] = m as RegExpExecArray;
+      const { diagnostics } = runPipeline([project, { path: name, text }]);
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => `${d.rule} at ${d.line}:${d.col}`)).toContain(`${rule} at ${line}:${col}`);
+      for (const d of errors) {
+        expect(d.file).toBe(name);
+        expect(d.message.length).toBeGreaterThan(5);
+        expect(d.hint ?? '').not.toBe('');
+      }
+    });
+  }
+
+  it('reports an import cycle once, at the family that closes it', () => {
+    const a = { path: 'a.yaml', text: 'family: a\ndoc: A.\nimports: [b]\nitems: []\n' };
+    const b = { path: 'b.yaml', text: 'family: b\ndoc: B.\nimports: [a]\nitems: []\n' };
+    const { diagnostics } = runPipeline([project, a, b]);
+    const cycles = diagnostics.filter((d) => d.rule === 'spec-import-cycle');
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]?.message).toMatch(/a -> b -> a/);
+    expect([cycles[0]?.file, cycles[0]?.line, cycles[0]?.col]).toEqual(['a.yaml', 3, 10]);
+  });
+
+  it('reports all errors of a run at once, across files', () => {
+    const one = { path: 'one.yaml', text: readFileSync(join(dir, 'unknown-key.yaml'), 'utf8') };
+    const two = { path: 'two.yaml', text: readFileSync(join(dir, 'bad-version.yaml'), 'utf8').replace('family: broken', 'family: broken-two') };
+    const { diagnostics } = runPipeline([project, one, two]);
+    expect(diagnostics.map((d) => `${d.file}:${d.rule}`)).toEqual(expect.arrayContaining(['one.yaml:spec-unknown-key', 'two.yaml:spec-pattern']));
+  });
+
+  it('keeps a u64 above 2^53 exact', () => {
+    const text = 'family: big\ndoc: Big.\nitems:\n  - define: BIG\n    value: 18446744073709551615\n  - define: BIG_HEX\n    value: 0xfffffffffffffffe\n';
+    const p = runPipeline([project, { path: 'big.yaml', text }]);
+    expect(p.diagnostics).toEqual([]);
+    const vm = p.versions.at('6.12');
+    expect(vm.value('BIG')).toBe(2n ** 64n - 1n);
+    expect(vm.value('BIG_HEX')).toBe(2n ** 64n - 2n);
+  });
+
+  it('reads 6.10 as a version, not the number 6.1', () => {
+    const text = 'family: v\ndoc: V.\nitems:\n  - define: NEW_IN_610\n    value: 1\n    since: 6.10\n';
+    const p = runPipeline([{ path: 'project.yaml', text: 'project: v\nversions: [6.1, 6.10]\n' }, { path: 'v.yaml', text }]);
+    expect(p.diagnostics).toEqual([]);
+    expect(p.versions.at('6.1').value('NEW_IN_610')).toBeUndefined();
+    expect(p.versions.at('6.10').value('NEW_IN_610')).toBe(1n);
+  });
+});
