@@ -1,6 +1,6 @@
 // The lab's API: run one shell command in a freshly booted guest and get its
 // exit code, output and the guest's dmesg back.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dmesgProblems } from './dmesg.ts';
 import { buildInitramfs, MARK } from './initramfs.ts';
@@ -16,6 +16,8 @@ export interface RunOptions {
   allowDmesgProblems?: boolean;
   /** Print the guest's serial console while it runs. */
   echo?: boolean;
+  /** Called with qemu's pid once it runs. */
+  onStart?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -59,7 +61,7 @@ export async function runInLab(command: string, opts: RunOptions = {}): Promise<
     let runAt = 0;
     const t0 = Date.now();
     const r = await boot({
-      vmlinuz, initrd, ioDir: io, timeoutMs: opts.timeoutMs ?? 120_000,
+      vmlinuz, initrd, ioDir: io, timeoutMs: opts.timeoutMs ?? 120_000, onStart: opts.onStart,
       onSerial: (s) => {
         if (!runAt && s.includes(`${MARK}RUN`)) runAt = Date.now();
         if (opts.echo) process.stderr.write(s);
@@ -73,7 +75,7 @@ export async function runInLab(command: string, opts: RunOptions = {}): Promise<
     const dmesg = readIf(join(io, 'dmesg')) ?? '';
     const files = new Map<string, Buffer>();
     for (const f of ['stdout', 'stderr', 'rc', 'dmesg', 'env', 'cmd.sh']) rmSync(join(io, f));
-    for (const f of (await import('node:fs')).readdirSync(io)) files.set(f, readFileSync(join(io, f)));
+    for (const f of readdirSync(io)) files.set(f, readFileSync(join(io, f)));
     const result: RunResult = {
       exitCode: Number(rc.trim()), stdout: partial.stdout ?? '', stderr: partial.stderr ?? '', dmesg,
       problems: dmesgProblems(dmesg), files, serial: r.serial, bootMs: runAt ? runAt - t0 : r.wallMs, wallMs: r.wallMs,

@@ -1,1 +1,15 @@
-export async function prepare(): Promise<void> {}
+// Fills the lab's cache before the tests: kernel image + modules, initramfs,
+// build chroot with the kernel headers, and the compiled probe. Idempotent.
+import { buildChroot } from './chroot.ts';
+import { buildInitramfs } from './initramfs.ts';
+import { kernelTree } from './kernel.ts';
+import { buildProbe } from './probe.ts';
+import { assertQemuInstalled } from './qemu.ts';
+
+export async function prepare(): Promise<void> {
+  assertQemuInstalled();
+  kernelTree();
+  buildInitramfs();
+  buildChroot();
+  buildProbe();
+}

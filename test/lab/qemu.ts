@@ -12,6 +12,7 @@ export interface BootOptions {
   timeoutMs: number;
   memMiB?: number;
   onSerial?: (chunk: string) => void;
+  onStart?: (pid: number) => void;
 }
 
 export interface BootResult {
@@ -43,6 +44,7 @@ export function boot(o: BootOptions): Promise<BootResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(QEMU, qemuArgs(o), { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) o.onStart?.(child.pid);
     let serial = '';
     let timedOut = false;
     const killer = () => child.kill('SIGKILL');

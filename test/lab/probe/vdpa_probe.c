@@ -462,7 +462,7 @@ static void run_cell(const struct request *r, const char *c, enum state s, int o
 {
 	static uint64_t buf[1024];
 	char val[96];
-	unsigned long arg;
+	unsigned long arg = 0;
 	int fd, efd, ret = 0, err = 0, serr = 0;
 
 	memset(buf, 0, sizeof(buf));
@@ -491,6 +491,13 @@ record:
 		return;
 	}
 	json_str("value", val, ",");
+	/* what a handler reading a u32 index from the argument would see */
+	if (arg) {
+		uint32_t head;
+
+		memcpy(&head, buf, sizeof(head));
+		fprintf(out, "\"head\":%u,", head);
+	}
 	fprintf(out, "\"ret\":%d,\"errno\":\"%s\"}", ret, err ? strerrorname_np(err) : "0");
 }
 
