@@ -9,10 +9,11 @@
 //   expression becomes initialised `char` arrays whose sizes are 1 + one 16-bit
 //   chunk of the value (and one array for the sign); gcc -S emits
 //   `.size NAME, N` for every initialised global on all 15 targets, which is
-//   parsed back.
+//   parsed back. Expressions gcc folds only in _Static_assert (e.g. (1 << 31))
+//   are then evaluated bit by bit: 64 assertions on their line, one per bit.
 // Lines that do not compile are blanked and the file recompiled, so one bad
 // expression never costs the others their answer, and a check only counts as
-// passed in a file that compiled without any error.
+// passed in a file whose only errors are other checks' failed assertions.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,15 +143,26 @@ function baseArgs(abi: AbiName, includeDirs: string[], opts: ProbeOptions): stri
 
 const FILE = 'probe.c';
 
+const ASSERT_FAILED = 'static assertion failed';
+
+interface CompileOutcome {
+  /** Items whose line did not compile (other than failed static assertions): their messages. Those lines were blanked. */
+  errors: Map<number, string[]>;
+  /** Items whose line compiled but had failed _Static_asserts, in the final (clean) round: the assertion messages. */
+  asserts: Map<number, string[]>;
+  /** gcc -S output (asm mode, and only when nothing failed). */
+  asm: string;
+}
+
 /**
- * Compiles `prelude` followed by one line per item, blanking lines that fail
- * until the file compiles cleanly. Returns, per item index, the error messages
- * of items that failed (absent = compiled), and the final output text if any.
+ * Compiles `prelude` followed by one line per item, blanking lines with errors
+ * until the only errors left (if any) are failed static assertions on item
+ * lines. Any error outside the item lines (prelude, headers) throws.
  */
-async function compileDroppingFailures(
+async function compileItems(
   abi: AbiName, includeDirs: string[], prelude: string, lines: Array<string | undefined>,
   mode: 'syntax' | 'asm', opts: ProbeOptions,
-): Promise<{ errors: Map<number, string[]>; asm: string }> {
+): Promise<CompileOutcome> {
   requireCompiler(abi);
   const gcc = ABIS[abi].gcc;
   const head = `${prelude}\n/* ---- oracle probe lines follow, one item per line ---- */\n`;
@@ -165,19 +177,21 @@ async function compileDroppingFailures(
       const run = await runGcc(gcc, args, dir);
       const diags = parseDiagnostics(run.stderr).filter((d) => d.severity === 'error' || d.severity === 'fatal error');
       if (run.code === 0 && diags.length === 0) {
-        return { errors, asm: mode === 'asm' ? readFileSync(join(dir, 'probe.s'), 'utf8') : '' };
+        return { errors, asserts: new Map(), asm: mode === 'asm' ? readFileSync(join(dir, 'probe.s'), 'utf8') : '' };
       }
       const foreign = diags.filter((d) => d.file !== FILE || d.line < firstLine || d.line >= firstLine + lines.length);
       if (foreign.length || diags.length === 0) {
         throw new Error(`${abi}: probe prelude or headers do not compile (${gcc}):\n${run.stderr.split('\n').slice(0, 40).join('\n')}`);
       }
-      if (round >= MAX_ROUNDS) throw new Error(`${abi}: probe still failing after ${MAX_ROUNDS} rounds:\n${run.stderr.slice(0, 4000)}`);
+      const perLine = new Map<number, string[]>();
       for (const d of diags) {
         const i = d.line - firstLine;
-        const list = errors.get(i) ?? [];
-        list.push(d.message);
-        errors.set(i, list);
+        perLine.set(i, [...(perLine.get(i) ?? []), d.message]);
       }
+      const broken = [...perLine].filter(([, msgs]) => msgs.some((m) => !m.startsWith(ASSERT_FAILED)));
+      if (broken.length === 0) return { errors, asserts: perLine, asm: '' };
+      if (round >= MAX_ROUNDS) throw new Error(`${abi}: probe still failing after ${MAX_ROUNDS} rounds:\n${run.stderr.slice(0, 4000)}`);
+      for (const [i, msgs] of broken) errors.set(i, msgs);
     }
   } finally {
     if (!process.env.ORACLE_KEEP_PROBES) rmSync(dir, { recursive: true, force: true });
@@ -195,14 +209,14 @@ export async function assertAll(
     if (unsafeExpr(c.expr)) return undefined;
     return `_Static_assert((unsigned long long)(${oneLine(c.expr)}) == ${ullLiteral(c.expected)}, ${cString(c.id)});`;
   });
-  const { errors } = await compileDroppingFailures(abi, includeDirs, prelude, lines, 'syntax', opts);
+  const { errors, asserts } = await compileItems(abi, includeDirs, prelude, lines, 'syntax', opts);
   const results: CheckResult[] = checks.map((c, i) => {
     const bad = unsafeExpr(c.expr);
     if (bad) return { id: c.id, status: 'missing', expected: c.expected, diagnostic: bad };
     const msgs = errors.get(i);
-    if (!msgs) return { id: c.id, status: 'pass', expected: c.expected };
-    if (msgs.every((m) => m.startsWith('static assertion failed'))) return { id: c.id, status: 'fail', expected: c.expected };
-    return { id: c.id, status: 'missing', expected: c.expected, diagnostic: msgs.filter((m) => !m.startsWith('static assertion failed')).join('; ') };
+    if (msgs) return { id: c.id, status: 'missing', expected: c.expected, diagnostic: [...new Set(msgs.filter((m) => !m.startsWith(ASSERT_FAILED)))].join('; ') };
+    if (asserts.has(i)) return { id: c.id, status: 'fail', expected: c.expected };
+    return { id: c.id, status: 'pass', expected: c.expected };
   });
   const failed = results.map((r, i) => [r, i] as const).filter(([r]) => r.status === 'fail');
   if (failed.length && opts.withActual !== false) {
@@ -234,20 +248,20 @@ export async function evaluate(
     const e = exprs[k]!;
     if (unsafeExpr(e)) return undefined;
     const x = `(${oneLine(e)})`;
-    const parts = [`__attribute__((used)) char ${objName(i, 's')}[((${x}) < 0) + 1] = {1};`];
+    const parts: string[] = [`__attribute__((used)) char ${objName(i, 's')}[((${x}) < 0) + 1] = {1};`];
     for (let c = 0; c < CHUNKS; c++) {
       parts.push(`__attribute__((used)) char ${objName(i, String(c))}[((((unsigned long long)${x}) >> ${16 * c}) & 0xffffULL) + 1] = {1};`);
     }
     return parts.join(' ');
   });
-  const { errors, asm } = await compileDroppingFailures(abi, includeDirs, prelude, lines, 'asm', opts);
+  const { errors, asm } = await compileItems(abi, includeDirs, prelude, lines, 'asm', opts);
   const sizes = parseObjectSizes(asm);
   const out: Record<string, EvalResult> = {};
+  const retry: number[] = [];
   keys.forEach((k, i) => {
     const bad = unsafeExpr(exprs[k]!);
     if (bad) { out[k] = { error: bad }; return; }
-    const msgs = errors.get(i);
-    if (msgs) { out[k] = { error: [...new Set(msgs)].join('; ') }; return; }
+    if (errors.has(i)) { retry.push(i); return; }
     let v = 0n;
     for (let c = 0; c < CHUNKS; c++) {
       const s = sizes.get(objName(i, String(c)));
@@ -258,6 +272,31 @@ export async function evaluate(
     if (sign !== 1n && sign !== 2n) { out[k] = { error: `no sign object for ${objName(i, 's')} in the ${abi} assembly` }; return; }
     out[k] = sign === 2n ? BigInt.asIntN(64, v) : v;
   });
+  if (retry.length) {
+    // Fallback for expressions gcc folds in _Static_assert but not as an array
+    // size (e.g. (1 << 31), whose overflow flag sticks): one assertion per bit
+    // on the expression's line; the failing ones name the set bits.
+    const bitLines = retry.map((i) => {
+      const x = `(${oneLine(exprs[keys[i]!]!)})`;
+      const parts = [`_Static_assert(!((${x}) < 0), "s");`];
+      for (let b = 0; b < 64; b++) parts.push(`_Static_assert(!((((unsigned long long)${x}) >> ${b}) & 1ULL), "${b}");`);
+      return parts.join(' ');
+    });
+    const second = await compileItems(abi, includeDirs, prelude, bitLines, 'syntax', opts);
+    retry.forEach((i, j) => {
+      const k = keys[i]!;
+      if (second.errors.has(j)) { out[k] = { error: [...new Set(errors.get(i))].join('; ') }; return; }
+      let v = 0n;
+      let negative = false;
+      for (const m of second.asserts.get(j) ?? []) {
+        const label = /^static assertion failed: "(s|\d+)"/.exec(m)?.[1];
+        if (label === undefined) continue;
+        if (label === 's') negative = true;
+        else v |= 1n << BigInt(label);
+      }
+      out[k] = negative ? BigInt.asIntN(64, v) : v;
+    });
+  }
   return out;
 }
 

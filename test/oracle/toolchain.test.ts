@@ -189,8 +189,9 @@ describe('assertAll', () => {
       { id: 'intmin', expr: 'INT_MIN_', expected: -2147483648n },
       { id: 'unparenthesised', expr: 'MINUS', expected: -2n },
       { id: 'uint-is-not-negative', expr: '0xffffffffU', expected: -1n },
+      { id: 'shift-overflow', expr: '(1 << 31)', expected: -2147483648n },
     ]);
-    expect(r.map((x) => `${x.id}:${x.status}`)).toEqual(['neg:pass', 'neg-as-u64:pass', 'intmin:pass', 'unparenthesised:pass', 'uint-is-not-negative:fail']);
+    expect(r.map((x) => `${x.id}:${x.status}`)).toEqual(['neg:pass', 'neg-as-u64:pass', 'intmin:pass', 'unparenthesised:pass', 'uint-is-not-negative:fail', 'shift-overflow:pass']);
     expect(r[4]!.actual).toBe(0xffffffffn);
   });
 
@@ -227,8 +228,12 @@ describe('evaluate', () => {
       big: '0xfedcba9876543210ULL',
       zero: '0',
       anonStruct: 'sizeof(struct { char c; __u64 x; })',
+      overflowingShift: '(1 << 31)',
+      string: '"abc"',
       last: 'VIRTIO_F_VERSION_1',
     });
+    // gcc folds (1 << 31) to INT_MIN like the kernel build does (as it does in _Static_assert).
+    expect(r.overflowingShift).toBe(-2147483648n);
     expect(r.first).toBe(0x8008af00n);
     expect(r.middle).toBe(8n);
     expect(r.neg).toBe(-5n);
@@ -236,7 +241,7 @@ describe('evaluate', () => {
     expect(r.zero).toBe(0n);
     expect(r.anonStruct).toBe(16n);
     expect(r.last).toBe(32n);
-    for (const k of ['undeclared', 'incomplete', 'syntax', 'notConstant']) expect(r[k], k).toHaveProperty('error');
+    for (const k of ['undeclared', 'incomplete', 'syntax', 'notConstant', 'string']) expect(r[k], k).toHaveProperty('error');
     expect((r.undeclared as { error: string }).error).toMatch(/VHOST_NOT_THERE/);
   });
 
@@ -253,8 +258,8 @@ describe('evaluate', () => {
 
   for (const big of ['sparc64', 'parisc', 'm68k', 's390x'] as const) {
     itAbi(big)(`${big}: 64-bit values come back intact on a big-endian target`, async () => {
-      const r = await evaluate(big, uapiIncludeDirs('6.12', big), '', { v: '0x8000000000000001ULL', m: '-(long long)0x123456789', c: "'\\x7f'" });
-      expect(r).toEqual({ v: 0x8000000000000001n, m: -0x123456789n, c: 0x7fn });
+      const r = await evaluate(big, uapiIncludeDirs('6.12', big), '', { v: '0x8000000000000001ULL', m: '-(long long)0x123456789', c: "'\\x7f'", o: '(1 << 31) | 5' });
+      expect(r).toEqual({ v: 0x8000000000000001n, m: -0x123456789n, c: 0x7fn, o: -2147483643n });
     });
   }
 });
