@@ -1,0 +1,51 @@
+// Parser for Linux UAPI C headers: an ordered declaration list, comments aside.
+// Not a C compiler: nothing is expanded or evaluated, and anything unrecognised
+// becomes an 'other' item instead of an error.
+import { parseDeclarations } from './decl.ts';
+import { lex } from './lexer.ts';
+import { findGuard, toUnits, type PPDiagnostic } from './preproc.ts';
+import type { HeaderDiagnostic, ParsedHeader } from './types.ts';
+
+export type { Cond, Enumerator, HeaderDiagnostic, HeaderItem, Member, ParsedHeader } from './types.ts';
+export type { Token, TokenKind } from './lexer.ts';
+export { lex } from './lexer.ts';
+
+/** Parses a header; malformed input is reported in `diagnostics`, never thrown. */
+export function parseHeader(text: string, file?: string): ParsedHeader {
+  const lexed = lex(text);
+  const diags: PPDiagnostic[] = [...lexed.diagnostics];
+  const units = toUnits(lexed.tokens, diags);
+  const guard = findGuard(units);
+  const items = parseDeclarations(units, guard, diags);
+  const seen = new Set<string>();
+  const diagnostics: HeaderDiagnostic[] = diags
+    .filter((d) => {
+      const key = `${d.line}:${d.col}:${d.message}`; // nested bodies may report the same problem twice
+      return seen.has(key) ? false : (seen.add(key), true);
+    })
+    .map((d) => (file === undefined ? { ...d } : { file, ...d }))
+    .sort((a, b) => a.line - b.line || a.col - b.col);
+  return guard ? { guard: guard.name, items, diagnostics } : { items, diagnostics };
+}
+
+export interface TokenizeOptions {
+  /** Emit '\n' after the last token of every preprocessor directive, so directive boundaries compare too. */
+  directiveEnds?: boolean;
+}
+
+/** The C tokens of a header, comments removed and line continuations joined; for token-level comparison. */
+export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  const { tokens } = lex(text);
+  if (!options.directiveEnds) return tokens.map((t) => t.text);
+  const out: string[] = [];
+  let inDirective = false;
+  for (const t of tokens) {
+    if (t.bol) {
+      if (inDirective) out.push('\n');
+      inDirective = t.text === '#' && t.kind === 'punct';
+    }
+    out.push(t.text);
+  }
+  if (inDirective) out.push('\n');
+  return out;
+}
