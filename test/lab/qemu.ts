@@ -27,7 +27,7 @@ export function qemuArgs(o: BootOptions): string[] {
     '-accel', 'tcg', '-cpu', 'max', '-m', String(o.memMiB ?? 1024), '-smp', '1',
     '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot',
     '-kernel', o.vmlinuz, '-initrd', o.initrd,
-    '-append', 'console=ttyS0 quiet panic=-1 oops=panic rdinit=/init',
+    '-append', 'console=ttyS0 quiet panic=-1 rdinit=/init',
     '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${o.ioDir},mount_tag=labio,security_model=none`,
   ];
