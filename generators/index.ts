@@ -20,5 +20,6 @@ export interface Emitter {
 }
 
 export async function loadEmitters(): Promise<Emitter[]> {
-  return [];
+  const { uapiEmitter } = await import('./uapi/index.ts');
+  return [uapiEmitter];
 }

@@ -60,7 +60,7 @@ export function loadSources(sources: SourceText[]): LoadedSpec {
       }
       continue;
     }
-    const raw = toRaw(doc.contents, src.path, lines);
+    const raw = toRaw(doc.contents, src.path, lines, doc);
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       diagnostics.push({ file: src.path, line: 1, col: 1, severity: 'error', rule: 'spec-schema', message: 'a spec file must be a mapping', hint: 'start with `family: NAME` or `project: NAME`' });
       continue;

@@ -1,6 +1,6 @@
 // Turns a YAML document into plain values that remember where they came from.
 // Numbers keep their source spelling (0x7A stays 0x7A) and their exact value as a bigint.
-import { isMap, isScalar, isSeq, type Node, type LineCounter } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type LineCounter } from 'yaml';
 import type { Position } from '../diagnostics.ts';
 
 /** An integer from the spec: exact value plus the spelling the author used. */
@@ -32,13 +32,18 @@ export function posOf(value: object, key?: string | number): Position | undefine
   return where.keys.get(String(key)) ?? where.self;
 }
 
-export function toRaw(node: Node | null | undefined, file: string, lines: LineCounter): Raw {
+export function toRaw(node: Node | null | undefined, file: string, lines: LineCounter, doc?: Document, depth = 0): Raw {
   const at = (n: Node | null | undefined): Position => {
     const offset = n?.range?.[0] ?? 0;
     const { line, col } = lines.linePos(offset);
     return { file, line, col };
   };
   if (node == null) return null;
+  if (isAlias(node)) {
+    // An alias stands for its anchor's value; a depth bound stops alias bombs and cycles.
+    const target = doc && depth < 64 ? (node.resolve(doc) as Node | undefined) : undefined;
+    return target ? toRaw(target, file, lines, doc, depth + 1) : null;
+  }
   if (isScalar(node)) {
     const v = node.value;
     if (typeof v === 'number' || typeof v === 'bigint') {
@@ -54,7 +59,7 @@ export function toRaw(node: Node | null | undefined, file: string, lines: LineCo
     const out: RawList = [];
     const keys = new Map<string, Position>();
     node.items.forEach((item, i) => {
-      out.push(toRaw(item as Node, file, lines));
+      out.push(toRaw(item as Node, file, lines, doc, depth));
       keys.set(String(i), at(item as Node));
     });
     positions.set(out, { self: at(node), keys });
@@ -65,7 +70,7 @@ export function toRaw(node: Node | null | undefined, file: string, lines: LineCo
     const keys = new Map<string, Position>();
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      out[key] = toRaw(pair.value as Node, file, lines);
+      out[key] = toRaw(pair.value as Node, file, lines, doc, depth);
       keys.set(key, at((pair.value as Node) ?? (pair.key as Node)));
       keys.set(`key:${key}`, at(pair.key as Node));
     }

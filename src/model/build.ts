@@ -103,7 +103,7 @@ class FamilyBuilder {
   private item(o: R): M.Item {
     if ('include' in o) return { kind: 'include', ...this.common(o), path: str(o.include) as string, local: bool(o.local) };
     if ('request' in o) return this.request(o);
-    if ('enum' in o) return { kind: 'enum', ...this.common(o), tag: str(o.enum) ?? null, values: (o.values as R[]).map((v) => this.setValue(v)) };
+    if ('enum' in o) return { kind: 'enum', ...this.common(o), tag: str(o.enum) ?? null, values: (o.values as R[]).map((v) => this.setValue(v)), trailingComma: o['trailing-comma'] !== false };
     if ('raw' in o) return { kind: 'raw', ...this.common(o), text: str(o.raw) as string, reason: str(o.reason) as string };
     return this.member(o) as M.Item;
   }

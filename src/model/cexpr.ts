@@ -21,7 +21,7 @@ const MASK64 = (1n << 64n) - 1n;
 const TYPE_WORDS = new Set(['unsigned', 'signed', 'int', 'long', 'short', 'char', '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64', '__le16', '__le32', '__le64', '__be16', '__be32', '__be64', 'struct', 'union', 'enum']);
 
 function tokenize(text: string): string[] {
-  const re = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>?:,])/y;
+  const re = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|'(?:\\.|[^'\\])'|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>?:,])/y;
   const out: string[] = [];
   let pos = 0;
   while (pos < text.length) {
@@ -40,6 +40,19 @@ function literal(tok: string): CValue {
   const digits = m[1] as string;
   const value = /^0\d/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
   return { value, unsigned: /u/i.test(m[2] ?? '') || value > 0x7fffffffffffffffn };
+}
+
+const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34 };
+
+/** A character constant such as ';' or '\n'. */
+function charCode(tok: string): number {
+  const body = tok.slice(1, -1);
+  if (body.startsWith('\\')) {
+    const code = ESCAPES[body.slice(1)];
+    if (code === undefined) throw new EvalError(`unsupported escape ${tok}`);
+    return code;
+  }
+  return body.charCodeAt(0);
 }
 
 const norm = (v: CValue): CValue => (v.unsigned ? { value: v.value & MASK64, unsigned: true } : v);
@@ -63,6 +76,7 @@ export function evaluate(text: string, env: EvalEnv): CValue {
       return v;
     }
     if (/^\d/.test(t)) return literal(t);
+    if (t.startsWith("'")) return { value: BigInt(charCode(t)), unsigned: false };
     if (t === 'sizeof') {
       take('(');
       const words: string[] = [];

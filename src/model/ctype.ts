@@ -3,7 +3,9 @@
 export type CType =
   | { kind: 'prim'; name: string }
   | { kind: 'struct' | 'union' | 'enum'; tag: string }
-  | { kind: 'pointer'; to: CType };
+  | { kind: 'pointer'; to: CType }
+  /** An array type as an ioctl argument, e.g. char[VDUSE_NAME_MAX]. */
+  | { kind: 'array'; of: CType; count: string };
 
 /** Primitive spellings the model knows, with the ABI class that gives their size and alignment. */
 export const PRIMITIVES: Record<string, PrimClass> = {
@@ -28,6 +30,11 @@ export const SIGNED_PRIMS = new Set(['char', 'signed char', 'short', 'short int'
 
 export function parseCType(text: string): CType | undefined {
   const t = text.trim().replace(/\s+/g, ' ');
+  const arr = /^(.*?)\s*\[\s*([^\]]+?)\s*\]$/.exec(t);
+  if (arr) {
+    const of = parseCType(arr[1] as string);
+    return of ? { kind: 'array', of, count: arr[2] as string } : undefined;
+  }
   if (t.endsWith('*')) {
     const inner = parseCType(t.slice(0, -1));
     return inner ? { kind: 'pointer', to: inner } : undefined;
@@ -40,5 +47,6 @@ export function parseCType(text: string): CType | undefined {
 export function formatCType(t: CType): string {
   if (t.kind === 'prim') return t.name;
   if (t.kind === 'pointer') return `${formatCType(t.to)} *`;
+  if (t.kind === 'array') return `${formatCType(t.of)}[${t.count}]`;
   return `${t.kind} ${t.tag}`;
 }

@@ -54,6 +54,10 @@ export function typeLayout(t: CType, ctx: LayoutContext): TypeLayout {
       return ctx.abi.prims[PRIMITIVES[t.name] ?? 'int'];
     case 'pointer':
       return ctx.abi.prims.pointer;
+    case 'array': {
+      const elem = typeLayout(t.of, ctx);
+      return { size: elem.size * ctx.dim(t.count), align: elem.align };
+    }
     case 'enum':
       return ctx.abi.prims.int;
     default: {

@@ -266,6 +266,7 @@ export class VersionModel {
 
   private checkTypeKnown(t: M.FieldMember['ctype'], pos: Position, what: string): void {
     if (t.kind === 'pointer') return this.checkTypeKnown(t.to, pos, what);
+    if (t.kind === 'array') return this.checkTypeKnown(t.of, pos, what);
     if ((t.kind === 'struct' || t.kind === 'union') && !this.aggregates.has(`${t.kind} ${t.tag}`)) {
       this.error(pos, 'spec-unknown-type', `${what}: ${t.kind} ${t.tag} is not defined`, 'define it in this family or one it imports, at this version');
     }

@@ -56,7 +56,7 @@ export interface SetItem extends Common {
   readonly reserved?: 'reject' | 'ignore' | 'must-be-zero-out';
 }
 
-export interface EnumItem extends Common { readonly kind: 'enum'; readonly tag: string | null; readonly values: readonly SetValue[] }
+export interface EnumItem extends Common { readonly kind: 'enum'; readonly tag: string | null; readonly values: readonly SetValue[]; readonly trailingComma: boolean }
 
 /** Array dimensions: an expression each; 'flex' is [], 'zero' is the old [0] spelling. */
 export type Dim = Expr | 'flex' | 'zero';

@@ -1,0 +1,54 @@
+// generators/uapi: one UAPI header per family that names one (spec `header:`), at one version.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { Emitter } from '../index.ts';
+import { cBanner } from '../common/banner.ts';
+import { comment, guarded, itemBlock } from './render.ts';
+
+const template = Handlebars.compile(readFileSync(new URL('./header.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: true });
+
+function guardFor(header: string): string {
+  return `_${header.replace(/[^A-Za-z0-9]/g, '_').replace(/_h$/i, '_H').toUpperCase()}`;
+}
+
+export const uapiEmitter: Emitter = {
+  name: 'uapi',
+  owns: 'uapi',
+  emit({ model, specDir }) {
+    return model.families
+      .filter((f) => f.header)
+      .map((f) => {
+        const header = f.header as string;
+        const specFile = `${specDir.replace(/\/$/, '')}/${f.file.split('/').pop()}`;
+        // Items that share a guard and sit next to each other print inside one #if block.
+        const blocks = groupBlocks(f.items.map((i) => itemBlock(model, i)));
+        const text = template({
+          banner: cBanner(specFile, `uapi, kernel ${model.version}`),
+          guard: f.guard ?? guardFor(header),
+          doc: comment(f.doc).join('\n'),
+          blocks,
+        });
+        return { path: `uapi/${header}`, content: text };
+      });
+  },
+};
+
+function groupBlocks(blocks: ReturnType<typeof itemBlock>[]): string[] {
+  const out: string[] = [];
+  let run: typeof blocks = [];
+  const flush = (): void => {
+    if (run.length) out.push(guarded(run.map((b, i) => ({ ...(b.guard ? { guard: b.guard } : {}), lines: i === 0 ? b.lines : ['', ...b.lines] }))).join('\n'));
+    run = [];
+  };
+  for (const b of blocks) {
+    if (!b.guard) {
+      flush();
+      out.push(b.lines.join('\n'));
+    } else {
+      if (run.length && (run[0]?.guard?.expr !== b.guard.expr || run[0]?.guard?.directive !== b.guard.directive)) flush();
+      run.push(b);
+    }
+  }
+  flush();
+  return out;
+}
