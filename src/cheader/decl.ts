@@ -38,20 +38,23 @@ function unitsText(units: readonly Unit[]): string {
 
 /**
  * Index just past the end of the declaration starting at `start`: its ';' at bracket depth 0,
- * or the '}' closing a function body. Brackets must nest; a directive at depth 0 or running
- * into `end` means the ';' is missing.
+ * or the '}' closing a function body. At top level a directive at depth 0 also ends it (recovery
+ * from a missing ';'); inside struct bodies directives may sit within a member declaration.
+ * A missing ';' is reported unless the declaration looks like a macro invocation (`__ITEMS`,
+ * `FOO(a, b)`), which expands to complete declarations.
  */
 function declEnd(units: readonly Unit[], start: number, end: number, topLevel: boolean, diags: Diags): number {
   const stack: string[] = [];
   const first = tokAt(units, start);
   const mayBeFunction = topLevel && !!first && first.text !== 'typedef' && !AGGREGATES.has(first.text);
+  const macroLike = !!first && first.kind === 'ident' && /^[A-Z_][A-Z0-9_]*$/.test(first.text);
   let fnBody = false;
   let prev: Token | undefined;
   for (let i = start; i < end; i++) {
     const u = units[i] as Unit;
     if (isDirective(u)) {
-      if (stack.length === 0 && i > start) {
-        diags.push({ line: u.line, col: u.col, message: "expected ';' before preprocessor directive" });
+      if (topLevel && stack.length === 0 && i > start) {
+        if (!macroLike) diags.push({ line: u.line, col: u.col, message: "expected ';' before preprocessor directive" });
         return i;
       }
       continue;
@@ -73,9 +76,10 @@ function declEnd(units: readonly Unit[], start: number, end: number, topLevel: b
     prev = u;
   }
   const last = units[end - 1] ?? units[start];
-  if (last) {
-    const line = isDirective(last) ? last.line : last.line;
-    diags.push({ line, col: last.col, message: stack.length ? `unclosed '${stack[0] === ')' ? '(' : stack[0] === ']' ? '[' : '{'}'` : "expected ';' at end of declaration" });
+  if (last && (stack.length > 0 || !macroLike)) {
+    const opener: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+    const message = stack.length ? `unclosed '${opener[stack[0] as string]}'` : "expected ';' at end of declaration";
+    diags.push({ line: last.line, col: last.col, message });
   }
   return end;
 }
@@ -150,6 +154,7 @@ export function parseDeclarations(units: readonly Unit[], guard: Guard | undefin
     if (guard && (i === guard.open || i === guard.close)) return;
     conds.apply(d, diags);
   };
+  let linkageDepth = 0;
   let i = 0;
   while (i < units.length) {
     const u = units[i] as Unit;
@@ -175,6 +180,20 @@ export function parseDeclarations(units: readonly Unit[], guard: Guard | undefin
       continue;
     }
     const c = conds.current();
+    // `extern "C" {` ... `}` (C++ linkage blocks): kept as two raw items, the contents parsed normally.
+    const next = tokAt(units, i + 1);
+    if (u.text === 'extern' && next?.kind === 'string' && tokAt(units, i + 2)?.text === '{') {
+      items.push({ kind: 'other', text: unitsText(units.slice(i, i + 3)), line: u.line, conds: c });
+      linkageDepth++;
+      i += 3;
+      continue;
+    }
+    if (u.text === '}' && linkageDepth > 0) {
+      items.push({ kind: 'other', text: '}', line: u.line, conds: c });
+      linkageDepth--;
+      i++;
+      continue;
+    }
     const end = declEnd(units, i, units.length, true, diags);
     const decl = units.slice(i, end);
     items.push(...classify(decl, c, diags));
@@ -205,16 +224,16 @@ function classify(decl: Unit[], conds: Cond[], diags: Diags): HeaderItem[] {
   const last = toks[toks.length - 1];
 
   if (first.text === 'typedef') {
-    return [{ kind: 'typedef', name: typedefName(toks) ?? '', text: unitsText(decl), line, conds }];
+    return [{ kind: 'typedef', name: typedefName(toks) ?? '', text: unitsText(decl), line, conds }, ...hoist(decl, conds)];
   }
   if (last?.text === '}' && !AGGREGATES.has(first.text)) {
     const name = functionName(toks);
-    if (name) return [{ kind: 'function', name, text: unitsText(decl), line, conds }];
-    return [other()];
+    if (name) return [{ kind: 'function', name, text: unitsText(decl), line, conds }, ...hoist(decl, conds)];
+    return [other(), ...hoist(decl, conds)];
   }
   if (first.text === 'struct' || first.text === 'union' || first.text === 'enum') {
     const head = aggregateHead(decl, 0, decl.length);
-    if (!head) return [other()];
+    if (!head) return [other(), ...hoist(decl, conds)];
     const close = head.close;
     const tail = codeTokens(decl.slice(close + 1));
     const after = readAttributes(tail, 0, false);
@@ -229,7 +248,7 @@ function classify(decl: Unit[], conds: Cond[], diags: Diags): HeaderItem[] {
         ? { kind: 'enum', name: head.tag, enumerators, line, conds }
         : { kind: 'enum', enumerators, line, conds });
     } else {
-      if (head.tag === undefined) return [other()];
+      if (head.tag === undefined) return [other(), ...hoist(decl, conds)];
       const members = parseBody(decl.slice(head.open + 1, close), diags);
       items.push({ kind: first.text, name: head.tag, members, attributes: [...head.attrs, ...after.attrs], line, conds });
     }
@@ -243,7 +262,17 @@ function classify(decl: Unit[], conds: Cond[], diags: Diags): HeaderItem[] {
     }
     return items;
   }
-  return [other()];
+  return [other(), ...hoist(decl, conds)];
+}
+
+/**
+ * #define/#undef lines inside a declaration kept only as raw text (typedef, function, other),
+ * repeated as items after it so that every macro of the header is an item.
+ */
+function hoist(decl: Unit[], conds: Cond[]): HeaderItem[] {
+  const out: HeaderItem[] = [];
+  for (const u of decl) if (isDirective(u) && (u.dir === 'define' || u.dir === 'undef')) out.push(directiveItem(u, conds));
+  return out;
 }
 
 function directiveItem(d: Directive, conds: Cond[]): HeaderItem {
@@ -399,7 +428,14 @@ function parseMember(decl: Unit[], diags: Diags): Member[] {
       return decls.map((d) => ({ ...shared, name: d.name, dims: d.dims, attributes: [...attrs, ...d.attrs], line: first.line }));
     }
   }
-  if (decl.some(isDirective)) return [other()];
+  if (decl.some(isDirective)) {
+    // Directives inside a member declaration (`unsigned char gap,\n#define X 1\n rate;`):
+    // parse the declaration without them and interleave them by line.
+    const directives: Member[] = parseBody(decl.filter(isDirective), diags);
+    const code = codeTokens(decl);
+    const parsed = code.length ? parseMember(code, diags) : [];
+    return [...parsed, ...directives].sort((a, b) => a.line - b.line);
+  }
   const toks = decl as Token[];
 
   if (first.text === '__DECLARE_FLEX_ARRAY' && toks[1]?.text === '(') {

@@ -1,6 +1,19 @@
 // Parser for Linux UAPI C headers: an ordered declaration list, comments aside.
 // Not a C compiler: nothing is expanded or evaluated, and anything unrecognised
 // becomes an 'other' item instead of an error.
+//
+// Modules: lexer.ts (splices, comments, pp-tokens), preproc.ts (directive lines,
+// #if stack, include guard), decl.ts (declarations). Representation choices:
+// - The include guard's #ifndef/#endif are left out of `conds`; its `#define` stays an item.
+// - Cond.prior (an addition): for #elif/#else, the earlier branches of the group.
+// - `__DECLARE_FLEX_ARRAY(T, name);` is a field {type: T, name, dims: [''],
+//   attributes: ['__DECLARE_FLEX_ARRAY']}.
+// - Directives inside a struct body stay in position: #define as a 'define' member,
+//   anything else (#ifdef X, #endif, #undef) as 'comment-free-other' with the directive text.
+// - #define/#undef inside enum, typedef or function bodies are repeated as items right
+//   after that declaration (the raw text keeps them too), so every macro is an item.
+// - Declarators after a struct body (`struct s {...} v;`) become an extra 'other' item.
+// - `extern "C" {` and its `}` are 'other' items; what lies between is parsed normally.
 import { parseDeclarations } from './decl.ts';
 import { lex } from './lexer.ts';
 import { findGuard, toUnits, type PPDiagnostic } from './preproc.ts';

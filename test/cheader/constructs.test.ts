@@ -139,6 +139,30 @@ describe('aggregates', () => {
     expect(ms[2]).toMatchObject({ params: ['x'], body: '( ( x ) & 0x3 )' });
   });
 
+  it('interleaves #defines placed inside a declarator list (linux/fd.h)', () => {
+    const ms = members('struct f {\n\tunsigned char gap,\n\t\trate,\n#define FD_2M 0x4\n\t\tspec1, fmt_gap;\n};');
+    expect(ms.map((m) => [m.kind, 'name' in m ? m.name : '', m.line])).toEqual([
+      ['field', 'gap', 2], ['field', 'rate', 3], ['define', 'FD_2M', 4], ['field', 'spec1', 5], ['field', 'fmt_gap', 5],
+    ]);
+  });
+
+  it('accepts macro-generated members without a semicolon (linux/sonet.h)', () => {
+    const r = parseHeader('struct s {\n\t__SONET_ITEMS\n#undef __HANDLE_ITEM\n};\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.items[0]).toMatchObject({ kind: 'struct', name: 's', members: [
+      { kind: 'comment-free-other', text: '__SONET_ITEMS', line: 2 },
+      { kind: 'comment-free-other', text: '#undef __HANDLE_ITEM', line: 3 },
+    ] });
+  });
+
+  it('repeats #defines from typedef and enum bodies as items after the declaration', () => {
+    const r = parseHeader('typedef enum e {\n\tA,\n#define A A\n} e_t;\nenum f {\n\tB,\n#define B B\n};\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.items.map((i) => [i.kind, 'name' in i ? i.name : '', i.line])).toEqual([
+      ['typedef', 'e_t', 1], ['define', 'A', 3], ['enum', 'f', 5], ['define', 'B', 7],
+    ]);
+  });
+
   it('parses enums with values, implicit values and a trailing comma', () => {
     expect(one('enum mode {\n  A,\n  B = 1 << 2,\n  C = (B | A),\n};')).toEqual({
       kind: 'enum', name: 'mode', line: 1, conds: [], enumerators: [
@@ -227,6 +251,15 @@ lines */
       { kind: 'undef', name: 'OBJ', line: 9, conds: [] },
       { kind: 'include', path: 'linux/types.h', system: true, line: 10, conds: [] },
       { kind: 'include', path: 'local.h', system: false, line: 11, conds: [] },
+    ]);
+  });
+
+  it('keeps C++ linkage blocks as raw items around normally parsed contents', () => {
+    const r = parseHeader('#ifdef __cplusplus\nextern "C" {\n#endif\nstruct s { int a; };\n#ifdef __cplusplus\n}\n#endif\n');
+    expect(r.diagnostics).toEqual([]);
+    const cpp = [{ directive: 'ifdef', expr: '__cplusplus' }];
+    expect(r.items.map((i) => [i.kind, 'name' in i ? i.name : 'text' in i ? i.text : '', i.conds])).toEqual([
+      ['other', 'extern "C" {', cpp], ['struct', 's', []], ['other', '}', cpp],
     ]);
   });
 
