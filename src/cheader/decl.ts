@@ -271,7 +271,9 @@ function classify(decl: Unit[], conds: Cond[], diags: Diags): HeaderItem[] {
  */
 function hoist(decl: Unit[], conds: Cond[]): HeaderItem[] {
   const out: HeaderItem[] = [];
-  for (const u of decl) if (isDirective(u) && (u.dir === 'define' || u.dir === 'undef')) out.push(directiveItem(u, conds));
+  for (const u of decl) {
+    if (isDirective(u) && (u.dir === 'define' || u.dir === 'undef')) out.push({ ...directiveItem(u, conds), inRawText: true } as HeaderItem);
+  }
   return out;
 }
 

@@ -10,8 +10,9 @@
 //   attributes: ['__DECLARE_FLEX_ARRAY']}.
 // - Directives inside a struct body stay in position: #define as a 'define' member,
 //   anything else (#ifdef X, #endif, #undef) as 'comment-free-other' with the directive text.
-// - #define/#undef inside enum, typedef or function bodies are repeated as items right
-//   after that declaration (the raw text keeps them too), so every macro is an item.
+// - #define/#undef inside an enum body become items right after the enum. Inside typedef,
+//   function or 'other' items they stay in the raw text and are repeated as items right
+//   after it, marked `inRawText: true` (a generator emitting the raw text skips those).
 // - Declarators after a struct body (`struct s {...} v;`) become an extra 'other' item.
 // - `extern "C" {` and its `}` are 'other' items; what lies between is parsed normally.
 import { parseDeclarations } from './decl.ts';

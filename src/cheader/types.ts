@@ -11,8 +11,12 @@ export interface Enumerator {
 }
 
 export type HeaderItem =
-  | { kind: 'define'; name: string; params?: string[]; body: string; line: number; conds: Cond[] }
-  | { kind: 'undef'; name: string; line: number; conds: Cond[] }
+  /**
+   * inRawText: this #define/#undef sits inside a typedef, function or 'other' item just before it,
+   * whose raw text already contains it; it is repeated as an item so that every macro is one.
+   */
+  | { kind: 'define'; name: string; params?: string[]; body: string; line: number; conds: Cond[]; inRawText?: true }
+  | { kind: 'undef'; name: string; line: number; conds: Cond[]; inRawText?: true }
   | { kind: 'include'; path: string; system: boolean; line: number; conds: Cond[] }
   | { kind: 'struct' | 'union'; name: string; members: Member[]; attributes: string[]; line: number; conds: Cond[] }
   | { kind: 'enum'; name?: string; enumerators: Enumerator[]; line: number; conds: Cond[] }

@@ -158,9 +158,10 @@ describe('aggregates', () => {
   it('repeats #defines from typedef and enum bodies as items after the declaration', () => {
     const r = parseHeader('typedef enum e {\n\tA,\n#define A A\n} e_t;\nenum f {\n\tB,\n#define B B\n};\n');
     expect(r.diagnostics).toEqual([]);
-    expect(r.items.map((i) => [i.kind, 'name' in i ? i.name : '', i.line])).toEqual([
-      ['typedef', 'e_t', 1], ['define', 'A', 3], ['enum', 'f', 5], ['define', 'B', 7],
+    expect(r.items.map((i) => [i.kind, 'name' in i ? i.name : '', i.line, 'inRawText' in i])).toEqual([
+      ['typedef', 'e_t', 1, false], ['define', 'A', 3, true], ['enum', 'f', 5, false], ['define', 'B', 7, false],
     ]);
+    expect(r.items[0]).toMatchObject({ text: 'typedef enum e { A ,\n#define A A\n} e_t ;' });
   });
 
   it('parses enums with values, implicit values and a trailing comma', () => {
