@@ -31,6 +31,7 @@ for (const plan of PLANS.filter((p) => wanted.length === 0 || wanted.includes(p.
     source: `Debian linux-libc-dev ${KERNEL_VERSIONS.join(', ')} (usr/include/${plan.header})`,
     ...(first > 0 ? { since: KERNEL_VERSIONS[first] } : {}),
     ...(plan.imports.length ? { imports: plan.imports } : {}),
+    ...(plan.externals ? { externals: plan.externals } : {}),
   };
   const out = join('spec', `${plan.family}.yaml`);
   writeFileSync(out, `# yaml-language-server: $schema=schema/ioctl-abi.schema.json\n${emitFamilyYaml(head, merged, KERNEL_VERSIONS, first)}`);

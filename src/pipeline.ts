@@ -3,6 +3,7 @@ import { sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { loadSources, readSources, type SourceText } from './load/load.ts';
 import { buildModel } from './model/build.ts';
 import { checkReferences } from './model/check.ts';
+import { ABIS, type Abi } from './model/abi.ts';
 import { projections, type ProjectionCache } from './model/project.ts';
 import type { SpecModel } from './model/types.ts';
 
@@ -22,7 +23,16 @@ export function runPipeline(sources: SourceText[]): Pipeline {
     if (!loaded.project) all.push({ file: sources[0]?.path ?? '<spec>', line: 1, col: 1, severity: 'error', rule: 'spec-no-project', message: 'no project file (project.yaml) in the spec folder', hint: 'add project.yaml with `project:` and `versions:`' });
     for (const v of built.model.versions) {
       const vm = versions.at(v);
-      all.push(...vm.diagnostics, ...checkReferences(vm));
+      const refs = checkReferences(vm);
+      // Laying every type out once surfaces array sizes that do not evaluate.
+      for (const key of vm.aggregates.keys()) {
+        try {
+          vm.aggregateLayout(ABIS[0] as Abi, key);
+        } catch {
+          /* unknown member types are already reported */
+        }
+      }
+      all.push(...vm.diagnostics, ...refs);
     }
   }
   return { model: built.model, versions, diagnostics: dedupe(all) };

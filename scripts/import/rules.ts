@@ -13,6 +13,8 @@ export interface HeaderPlan {
   doc: string;
   imports: string[];
   rules: ImportRules;
+  /** Constants from headers outside the spec that these declarations use. */
+  externals?: Array<{ name: string; value: number; header: string; doc: string }>;
 }
 
 export const PLANS: HeaderPlan[] = [
@@ -33,6 +35,7 @@ export const PLANS: HeaderPlan[] = [
   },
   {
     header: 'linux/virtio_net.h', family: 'virtio-net', imports: ['virtio-ids', 'virtio-config'],
+    externals: [{ name: 'ETH_ALEN', value: 6, header: 'linux/if_ether.h', doc: 'Octets in one Ethernet address.' }],
     doc: 'Virtio network device: feature bits, configuration layout, packet headers and control-queue commands.',
     rules: {
       sets: [

@@ -105,7 +105,7 @@ function countOf(dims: string[]): unknown {
   if (dims.length === 0) return undefined;
   const one = (d: string): unknown => (d === '' ? [] : d);
   if (dims.length === 1) return one(dims[0] as string);
-  return dims;
+  return dims.map(one);
 }
 
 function memberEntries(members: Member[], known: Set<string>, rules: ImportRules): Entry[] {

@@ -68,6 +68,7 @@ class FamilyBuilder {
   }
 
   private dim(v: Raw): M.Dim {
+    if (Array.isArray(v)) return 'flex';
     if (v instanceof SpecNumber && v.value === 0n) return 'zero';
     return this.expr(v) as M.Expr;
   }
@@ -86,6 +87,7 @@ class FamilyBuilder {
       ...(raw.since !== undefined ? { since: str(raw.since) } : {}),
       ...(raw.until !== undefined ? { until: str(raw.until) } : {}),
       imports: strs(raw.imports),
+      externals: list('externals').map((x) => ({ pos: this.pos(x), name: str(x.name) as string, expr: this.expr(x.value) as M.Expr, header: str(x.header) as string, ...(x.doc !== undefined ? { doc: str(x.doc) } : {}) })),
       items: list('items').map((i) => this.item(i)),
       fds: list('fds').map((f) => this.fd(f)),
       requestSets: list('request-sets').map((s) => ({ pos: this.pos(s), name: str(s['request-set']) as string, ...(s.doc ? { doc: str(s.doc) } : {}), requests: strs(s.requests) })),

@@ -5,6 +5,8 @@
 export interface CValue {
   value: bigint;
   unsigned: boolean;
+  /** 64-bit (long long / LP64 long) rather than 32-bit int; C arithmetic wraps at this width. */
+  wide?: boolean;
 }
 
 export interface EvalEnv {
@@ -16,7 +18,6 @@ export interface EvalEnv {
 
 export class EvalError extends Error {}
 
-const MASK64 = (1n << 64n) - 1n;
 
 const TYPE_WORDS = new Set(['unsigned', 'signed', 'int', 'long', 'short', 'char', '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64', '__le16', '__le32', '__le64', '__be16', '__be32', '__be64', 'struct', 'union', 'enum']);
 
@@ -35,11 +36,22 @@ function tokenize(text: string): string[] {
   return out;
 }
 
+/** The C type of an integer literal: int, unsigned int or a 64-bit type, by value and suffix. */
 function literal(tok: string): CValue {
   const m = /^(0[xX][0-9a-fA-F]+|\d+)([uUlL]*)$/.exec(tok) as RegExpExecArray;
   const digits = m[1] as string;
+  const suffix = m[2] ?? '';
   const value = /^0\d/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
-  return { value, unsigned: /u/i.test(m[2] ?? '') || value > 0x7fffffffffffffffn };
+  const decimal = !/^0/.test(digits) || digits === '0';
+  let unsigned = /u/i.test(suffix);
+  let wide = /l/i.test(suffix);
+  if (!wide && !unsigned && value > 0x7fffffffn) {
+    if (!decimal && value <= 0xffffffffn) unsigned = true; // hex and octal literals may be unsigned int
+    else wide = true;
+  }
+  if (!wide && unsigned && value > 0xffffffffn) wide = true;
+  if (wide && value > 0x7fffffffffffffffn) unsigned = true;
+  return { value, unsigned, wide };
 }
 
 const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34 };
@@ -55,7 +67,11 @@ function charCode(tok: string): number {
   return body.charCodeAt(0);
 }
 
-const norm = (v: CValue): CValue => (v.unsigned ? { value: v.value & MASK64, unsigned: true } : v);
+/** Wraps a value to the width and signedness of its C type (int, or 64 bits when wide). */
+const norm = (v: CValue): CValue => {
+  const bits = v.wide ? 64 : 32;
+  return { value: v.unsigned ? BigInt.asUintN(bits, v.value) : BigInt.asIntN(bits, v.value), unsigned: v.unsigned, wide: v.wide ?? false };
+};
 
 export function evaluate(text: string, env: EvalEnv): CValue {
   const toks = tokenize(text);
@@ -101,16 +117,22 @@ export function evaluate(text: string, env: EvalEnv): CValue {
       take(')');
       const v = unary();
       const unsigned = words.includes('unsigned') || /^__u\d+$/.test(words[0] ?? '');
-      return norm({ value: v.value, unsigned });
+      const wide = words.filter((w) => w === 'long').length > 0 || /64$/.test(words[0] ?? '');
+      const narrow = /^(char|short|__[us](8|16))$/.test(words.filter((w) => w !== 'unsigned' && w !== 'signed')[0] ?? '');
+      if (narrow) {
+        const bits = /8$|char/.test(words.join(' ')) ? 8 : 16;
+        return { value: unsigned ? BigInt.asUintN(bits, v.value) : BigInt.asIntN(bits, v.value), unsigned: false, wide: false };
+      }
+      return norm({ value: v.value, unsigned, wide });
     }
     const t = peek();
     if (t === '-' || t === '+' || t === '~' || t === '!') {
       take();
       const v = unary();
-      if (t === '-') return norm({ value: -v.value, unsigned: v.unsigned });
+      if (t === '-') return norm({ ...v, value: -v.value });
       if (t === '+') return v;
       if (t === '!') return { value: v.value === 0n ? 1n : 0n, unsigned: false };
-      return norm({ value: ~v.value, unsigned: v.unsigned });
+      return norm({ ...v, value: ~v.value });
     }
     return primary();
   };
@@ -140,21 +162,24 @@ export function evaluate(text: string, env: EvalEnv): CValue {
 }
 
 function apply(op: string, a: CValue, b: CValue): CValue {
-  const unsigned = a.unsigned || b.unsigned;
+  // The usual arithmetic conversions: the wider type wins; at equal width unsigned wins.
+  const wide = Boolean(a.wide || b.wide);
+  const unsigned = wide ? Boolean((a.wide && a.unsigned) || (b.wide && b.unsigned) || (a.unsigned && b.unsigned)) : a.unsigned || b.unsigned;
   const x = a.value;
   const y = b.value;
   const bool = (c: boolean): CValue => ({ value: c ? 1n : 0n, unsigned: false });
   switch (op) {
-    case '+': return norm({ value: x + y, unsigned });
-    case '-': return norm({ value: x - y, unsigned });
-    case '*': return norm({ value: x * y, unsigned });
-    case '/': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x / y, unsigned });
-    case '%': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x % y, unsigned });
-    case '<<': return norm({ value: x << y, unsigned: a.unsigned });
-    case '>>': return norm({ value: x >> y, unsigned: a.unsigned });
-    case '&': return norm({ value: x & y, unsigned });
-    case '|': return norm({ value: x | y, unsigned });
-    case '^': return norm({ value: x ^ y, unsigned });
+    case '+': return norm({ value: x + y, unsigned, wide });
+    case '-': return norm({ value: x - y, unsigned, wide });
+    case '*': return norm({ value: x * y, unsigned, wide });
+    case '/': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x / y, unsigned, wide });
+    case '%': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x % y, unsigned, wide });
+    // Shifts take the (promoted) type of the left operand.
+    case '<<': return norm({ value: x << y, unsigned: a.unsigned, wide: a.wide ?? false });
+    case '>>': return norm({ value: x >> y, unsigned: a.unsigned, wide: a.wide ?? false });
+    case '&': return norm({ value: x & y, unsigned, wide });
+    case '|': return norm({ value: x | y, unsigned, wide });
+    case '^': return norm({ value: x ^ y, unsigned, wide });
     case '==': return bool(x === y);
     case '!=': return bool(x !== y);
     case '<': return bool(x < y);

@@ -1,6 +1,7 @@
 // Struct and union layout per ABI: sizes, alignments, offsets and the holes between them.
 // The C rules gcc applies on Linux targets: members at the next multiple of their alignment,
 // size rounded up to the aggregate's alignment; packed drops member alignment to 1.
+import type { Position } from '../diagnostics.ts';
 import type { Abi } from './abi.ts';
 import { PRIMITIVES, type CType } from './ctype.ts';
 import type { AggregateItem, Dim, FieldMember, Member } from './types.ts';
@@ -40,8 +41,8 @@ export interface LayoutContext {
   abi: Abi;
   /** Layout of a struct/union/enum by tag; throws LayoutError when unknown. */
   aggregate(kind: 'struct' | 'union', tag: string): AggregateLayout;
-  /** Value of an array dimension expression. */
-  dim(expr: string): number;
+  /** Value of an array dimension expression (pos: where it is written, for errors). */
+  dim(expr: string, pos?: Position): number;
 }
 
 export class LayoutError extends Error {}
@@ -67,10 +68,10 @@ export function typeLayout(t: CType, ctx: LayoutContext): TypeLayout {
   }
 }
 
-function elementCount(dims: readonly Dim[], ctx: LayoutContext): number | undefined {
+function elementCount(dims: readonly Dim[], ctx: LayoutContext, pos: Position): number | undefined {
   if (dims.length === 0) return undefined;
   let n = 1;
-  for (const d of dims) n *= d === 'flex' || d === 'zero' ? 0 : ctx.dim(d.text);
+  for (const d of dims) n *= d === 'flex' || d === 'zero' ? 0 : ctx.dim(d.text, pos);
   return n;
 }
 
@@ -87,7 +88,7 @@ export function layoutAggregate(item: AggregateItem, ctx: LayoutContext): Aggreg
   let flexible = false;
   for (const m of item.members.filter(isMemberData)) {
     const elem = m.kind === 'field' ? typeLayout(m.ctype, ctx) : layoutAggregate(m, ctx);
-    const count = elementCount(m.dims, ctx);
+    const count = elementCount(m.dims, ctx, m.pos);
     let malign = item.packed ? 1 : elem.align;
     if (m.aligned) malign = Math.max(malign, m.aligned);
     const msize = elem.size * (count ?? 1);

@@ -8,7 +8,7 @@ import { layoutAggregate, LayoutError, typeLayout, type AggregateLayout, type La
 import type * as M from './types.ts';
 import { compareVersions, isLive, type Version } from './version.ts';
 
-export type ConstKind = 'define' | 'flags' | 'features' | 'status' | 'values' | 'enum';
+export type ConstKind = 'define' | 'flags' | 'features' | 'status' | 'values' | 'enum' | 'external';
 
 export interface ResolvedConst {
   readonly name: string;
@@ -20,8 +20,11 @@ export interface ResolvedConst {
   readonly spelling: string;
   readonly family: string;
   readonly set?: M.SetItem | M.EnumItem;
-  readonly item: M.DefineItem | M.SetValue;
+  readonly item: M.DefineItem | M.SetValue | M.External;
   readonly pos: Position;
+  /** The C type of the value (for arithmetic in other constants). */
+  readonly unsigned?: boolean;
+  readonly wide?: boolean;
 }
 
 export interface ResolvedRequest {
@@ -101,7 +104,7 @@ export class VersionModel {
     this.diagnostics.push({ ...pos, severity: 'error', rule, message: `${message} (at ${this.version})`, hint });
   }
 
-  private pendingConsts = new Map<string, { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }>();
+  private pendingConsts = new Map<string, { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue | M.External; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }>();
   private readonly nameOwner = new Map<string, { pos: Position; what: string }>();
 
   private claim(name: string, pos: Position, what: string): boolean {
@@ -116,6 +119,9 @@ export class VersionModel {
 
   private index(): void {
     for (const f of this.families) {
+      for (const x of f.externals) {
+        if (this.claim(x.name, x.pos, `an external constant from ${x.header}`)) this.pendingConsts.set(x.name, { kind: 'external', family: f.name, item: x });
+      }
       for (const d of walkDefinitions(f.items)) {
         switch (d.kind) {
           case 'define':
@@ -191,7 +197,7 @@ export class VersionModel {
       return evaluate(text, {
         lookup: (n) => {
           const c = this.resolveConst(n, pos);
-          return c?.value !== undefined ? { value: c.value, unsigned: c.value > 0x7fffffffn } : undefined;
+          return c?.value !== undefined ? { value: c.value, unsigned: c.unsigned ?? false, wide: c.wide ?? false } : undefined;
         },
       });
     } catch (e) {
@@ -201,17 +207,21 @@ export class VersionModel {
     }
   }
 
-  private computeConst(name: string, p: { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }): ResolvedConst | undefined {
+  private computeConst(name: string, p: { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue | M.External; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }): ResolvedConst | undefined {
     const item = p.item;
     const base = { name, kind: p.kind, family: p.family, item, pos: item.pos, ...(p.set ? { set: p.set } : {}) };
     if ('string' in item && item.string !== undefined) return { ...base, string: item.string, spelling: JSON.stringify(item.string) };
+    if ('header' in item) {
+      const v = this.eval(item.expr.text, item.pos);
+      return v ? { ...base, value: v.value, unsigned: v.unsigned, wide: v.wide ?? false, spelling: item.expr.text } : undefined;
+    }
     if (item.aliasOf) {
       const target = this.resolveConst(item.aliasOf, item.pos);
       if (!target) {
         this.error(item.pos, 'spec-unknown-name', `'${name}' is an alias of unknown constant '${item.aliasOf}'`, 'name a constant defined at this version');
         return undefined;
       }
-      return { ...base, ...(target.value !== undefined ? { value: target.value } : {}), ...(target.string !== undefined ? { string: target.string } : {}), spelling: item.aliasOf };
+      return { ...base, ...(target.value !== undefined ? { value: target.value, unsigned: target.unsigned ?? false, wide: target.wide ?? false } : {}), ...(target.string !== undefined ? { string: target.string } : {}), spelling: item.aliasOf };
     }
     if (item.expr) {
       const v = this.eval(item.expr.text, item.pos);
@@ -221,15 +231,17 @@ export class VersionModel {
         const expect = p.kind === 'features' ? b?.value : b ? 1n << b.value : undefined;
         if (expect !== undefined && expect !== v.value) this.error(item.pos, 'spec-value-mismatch', `'${name}': value ${item.expr.text} disagrees with bit ${item.bit.text}`, 'fix one of them, or drop value and keep bit');
       }
-      return { ...base, value: v.value, spelling: item.expr.text };
+      return { ...base, value: v.value, unsigned: v.unsigned, wide: v.wide ?? false, spelling: item.expr.text };
     }
     if ('bit' in item && item.bit) {
       const b = this.eval(item.bit.text, item.pos);
       if (!b) return undefined;
-      if (p.kind === 'features') return { ...base, value: b.value, spelling: item.bit.text };
-      return { ...base, value: 1n << b.value, spelling: `(1 << ${item.bit.text})` };
+      if (p.kind === 'features') return { ...base, value: b.value, unsigned: b.unsigned, wide: b.wide ?? false, spelling: item.bit.text };
+      const spelling = `(1 << ${item.bit.text})`;
+      const mask = this.eval(spelling, item.pos);
+      return mask ? { ...base, value: mask.value, unsigned: mask.unsigned, wide: mask.wide ?? false, spelling } : undefined;
     }
-    if (p.implicit) return { ...base, value: p.implicit(), spelling: '' };
+    if (p.implicit) return { ...base, value: p.implicit(), unsigned: false, wide: false, spelling: '' };
     this.error(item.pos, 'spec-missing-key', `'${name}' has no value`, 'add value: or bit:');
     return undefined;
   }
@@ -284,8 +296,8 @@ export class VersionModel {
     return {
       abi,
       aggregate: (kind, tag) => this.aggregateLayout(abi, `${kind} ${tag}`),
-      dim: (text) => {
-        const v = this.eval(text, { file: '', line: 0, col: 0 });
+      dim: (text, pos) => {
+        const v = this.eval(text, pos ?? { file: '', line: 0, col: 0 });
         return v ? Number(v.value) : 0;
       },
     };

@@ -185,6 +185,15 @@ export interface Suppression {
   readonly until?: Version;
 }
 
+/** A constant the spec's headers use but another header defines (e.g. ETH_ALEN from linux/if_ether.h). */
+export interface External {
+  readonly pos: Position;
+  readonly name: string;
+  readonly expr: Expr;
+  readonly header: string;
+  readonly doc?: string;
+}
+
 export interface Family {
   readonly name: string;
   readonly file: string;
@@ -196,6 +205,7 @@ export interface Family {
   readonly imports: readonly string[];
   readonly since?: Version;
   readonly until?: Version;
+  readonly externals: readonly External[];
   readonly items: readonly Item[];
   readonly fds: readonly FdKind[];
   readonly requestSets: readonly RequestSet[];

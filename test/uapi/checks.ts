@@ -1,0 +1,28 @@
+// What the model says about one version on one ABI, as C checks a compiler can verify:
+// every numeric constant, every request number, every struct/union size, alignment and offset.
+import type { Abi } from '../../src/model/abi.ts';
+import type { VersionModel } from '../../src/model/project.ts';
+import type { Check } from '../oracle/probe.ts';
+
+export function modelChecks(vm: VersionModel, abi: Abi): Check[] {
+  const checks: Check[] = [];
+  for (const c of vm.constants.values()) {
+    if (c.value === undefined) continue;
+    checks.push({ id: c.name, expr: c.name, expected: c.value });
+  }
+  for (const r of vm.requests) checks.push({ id: r.item.name, expr: r.item.name, expected: BigInt(vm.requestNumber(r, abi)) });
+  for (const { key } of vm.aggregates.values()) {
+    const l = vm.aggregateLayout(abi, key);
+    checks.push({ id: `sizeof(${key})`, expr: `sizeof(${key})`, expected: BigInt(l.size) });
+    checks.push({ id: `alignof(${key})`, expr: `__alignof__(${key})`, expected: BigInt(l.align) });
+    for (const f of l.fields) {
+      if (f.path) checks.push({ id: `offsetof(${key}, ${f.path})`, expr: `__builtin_offsetof(${key}, ${f.path})`, expected: BigInt(f.offset) });
+    }
+  }
+  return checks;
+}
+
+/** #include lines for every header the model emits at this version. */
+export function includesFor(vm: VersionModel): string {
+  return `${['linux/ioctl.h', ...vm.families.filter((f) => f.header).map((f) => f.header as string)].map((h) => `#include <${h}>`).join('\n')}\n`;
+}
