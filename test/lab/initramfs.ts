@@ -12,7 +12,10 @@ import { step } from './run.ts';
 const BUSYBOX = '/bin/busybox';
 export const MARK = '@@LAB:';
 
-/** /init of the guest. /io is the writable share (tag labio), /host the host root (tag hostroot). */
+/**
+ * /init of the guest. /io is the writable share (tag labio), /host the host root (tag hostroot);
+ * the command sees the share as /run/lab ($LAB_OUT).
+ */
 export function initScript(modules: string[]): string {
   return `#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -29,11 +32,12 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 labio /io || die "moun
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose hostroot /host || die "mount hostroot"
 . /io/env
 mount -t proc proc /host/proc && mount -t sysfs sysfs /host/sys && mount -t devtmpfs devtmpfs /host/dev || die "mount /host pseudo fs"
-mount -t tmpfs tmpfs /host/tmp && mount -t tmpfs tmpfs /host/run || die "mount /host tmpfs"
-mkdir -p "/host$LAB_OUT" && mount -o bind /io "/host$LAB_OUT" || die "bind $LAB_OUT"
+# the host's /tmp stays visible (read-only); writable space is a tmpfs on /run
+mount -t tmpfs tmpfs /host/run && mkdir -p /host/run/lab /host/run/tmp || die "mount /host/run"
+mount -o bind /io /host/run/lab || die "bind /run/lab"
 say RUN
-env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 LAB_OUT="$LAB_OUT" \\
-  chroot /host /bin/sh -c 'cd "$1" && exec /bin/sh "$2"' sh "$LAB_CWD" "$LAB_OUT/cmd.sh" > /io/stdout 2> /io/stderr < /dev/null
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/run/tmp TMPDIR=/run/tmp LANG=C.UTF-8 LAB_OUT=/run/lab \\
+  chroot /host /bin/sh -c 'cd "$1" && exec /bin/sh /run/lab/cmd.sh' sh "$LAB_CWD" > /io/stdout 2> /io/stderr < /dev/null
 rc=$?
 dmesg > /io/dmesg
 echo $rc > /io/rc

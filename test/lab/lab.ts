@@ -1,6 +1,7 @@
 // The lab's API: run one shell command in a freshly booted guest and get its
 // exit code, output and the guest's dmesg back.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dmesgProblems } from './dmesg.ts';
 import { buildInitramfs, MARK } from './initramfs.ts';
@@ -45,18 +46,17 @@ function readIf(p: string): string | undefined {
 
 /**
  * Boots the lab kernel and runs `command` with /bin/sh, chrooted into the host's root
- * (read-only; /tmp and /run are tmpfs). $LAB_OUT is a writable directory whose
- * files come back in `files`.
+ * (read-only; /run is a tmpfs, $TMPDIR=/run/tmp). $LAB_OUT (/run/lab) is a writable
+ * directory whose files come back in `files`.
  */
 export async function runInLab(command: string, opts: RunOptions = {}): Promise<RunResult> {
   assertQemuInstalled();
   const { vmlinuz } = kernelTree();
   const initrd = buildInitramfs();
-  // Under /tmp: the guest mounts it at the same path on its /tmp tmpfs.
-  const io = mkdtempSync('/tmp/ioctl-abi-lab-');
+  const io = mkdtempSync(join(tmpdir(), 'ioctl-abi-lab-'));
   try {
     const cwd = opts.cwd ?? process.cwd();
-    writeFileSync(join(io, 'env'), `LAB_OUT='${io}'\nLAB_CWD='${cwd.replace(/'/g, `'\\''`)}'\n`);
+    writeFileSync(join(io, 'env'), `LAB_CWD='${cwd.replace(/'/g, `'\\''`)}'\n`);
     writeFileSync(join(io, 'cmd.sh'), `${command}\n`);
     let runAt = 0;
     const t0 = Date.now();

@@ -4,10 +4,8 @@ import { buildChroot } from './chroot.ts';
 import { buildInitramfs } from './initramfs.ts';
 import { kernelTree } from './kernel.ts';
 import { buildProbe } from './probe.ts';
-import { assertQemuInstalled } from './qemu.ts';
 
 export async function prepare(): Promise<void> {
-  assertQemuInstalled();
   kernelTree();
   buildInitramfs();
   buildChroot();
