@@ -1,6 +1,6 @@
 // `gen`: run every emitter in memory, then hand all files to the writer at once.
 import { relative } from 'node:path';
-import { loadEmitters } from '../../generators/index.ts';
+import { loadEmitters, type Emitter } from '../../generators/index.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { checkOutputs, writeOutputs, WriterError, type OutputFile } from '../writer/index.ts';
 
@@ -11,8 +11,9 @@ export interface GenOptions {
   check: boolean;
 }
 
-export async function generate(p: Pipeline, opts: GenOptions): Promise<number> {
-  const emitters = await loadEmitters();
+/** Runs the emitters (all of generators/ unless given) and writes or checks their output. */
+export async function generate(p: Pipeline, opts: GenOptions, emitters?: Emitter[]): Promise<number> {
+  emitters ??= await loadEmitters();
   const model = p.versions.at(opts.version);
   const files: OutputFile[] = [];
   for (const e of emitters) {
