@@ -1,0 +1,89 @@
+// One small spec per lint rule: the rule fires on the bad shape, stays quiet on the fixed one,
+// and a suppression with a reason silences it (a stale suppression is reported).
+import { describe, expect, it } from 'vitest';
+import { lint } from '../../src/lint/index.ts';
+import { RULES } from '../../src/lint/rules.ts';
+import { runPipeline } from '../../src/pipeline.ts';
+
+const project = { path: 'project.yaml', text: 'project: t\nversions: [6.1]\n' };
+const head = 'family: t\ndoc: T.\n';
+const typeDef = '  - { define: T_TYPE, value: 0xEE, ioctl-type: true }\n';
+const fds = 'fds:\n  - { fd: t-dev, doc: The device. }\n';
+
+function findings(yaml: string): Array<{ rule: string; message: string; line: number }> {
+  const p = runPipeline([project, { path: 't.yaml', text: head + yaml }]);
+  expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const r = lint(p);
+  return [...r.findings, ...r.unused].map((d) => ({ rule: d.rule, message: d.message, line: d.line }));
+}
+
+const rulesOf = (yaml: string): string[] => [...new Set(findings(yaml).map((f) => f.rule))].sort();
+
+const CASES: Record<string, { bad: string; good: string }> = {
+  'padding-hole': {
+    bad: 'items:\n  - struct: t_a\n    members:\n      - { field: a, type: __u8 }\n      - { field: b, type: __u32 }\n',
+    good: 'items:\n  - struct: t_a\n    members:\n      - { field: a, type: __u8 }\n      - { field: pad, type: __u8, count: 3 }\n      - { field: b, type: __u32 }\n',
+  },
+  'compat-layout': {
+    bad: `items:\n${typeDef}  - struct: t_a\n    members:\n      - { field: a, type: __u32 }\n      - { field: pad, type: __u32 }\n      - { field: b, type: __u64 }\n      - { field: c, type: __u32 }\n      - { field: pad2, type: __u32 }\n  - { struct: t_b, members: [ { field: x, type: __u32 }, { field: y, type: __u64 } ] }\n  - { request: T_SET, type: T_TYPE, nr: 1, encoding: write, arg: struct t_b }\n`,
+    good: `items:\n${typeDef}  - { struct: t_b, members: [ { field: x, type: __u32 }, { field: pad, type: __u32 }, { field: y, type: __u64 } ] }\n  - { request: T_SET, type: T_TYPE, nr: 1, encoding: write, arg: struct t_b }\n`,
+  },
+  'abi-dependent-type': {
+    bad: 'items:\n  - struct: t_a\n    members:\n      - { field: a, type: unsigned long }\n',
+    good: 'items:\n  - struct: t_a\n    members:\n      - { field: a, type: __u64 }\n',
+  },
+  'arg-too-large': {
+    bad: `items:\n${typeDef}  - { struct: t_big, members: [ { field: a, type: __u8, count: 9000 } ] }\n  - { request: T_SET, type: T_TYPE, nr: 1, encoding: write, arg: struct t_big }\n`,
+    good: `items:\n${typeDef}  - { struct: t_big, members: [ { field: a, type: __u8, count: 8000 } ] }\n  - { request: T_SET, type: T_TYPE, nr: 1, encoding: write, arg: struct t_big }\n`,
+  },
+  'duplicate-request-nr': {
+    bad: `items:\n${typeDef}  - { request: T_GET, type: T_TYPE, nr: 1, encoding: read, arg: __u32, scope: [t-dev] }\n  - { request: T_SET, type: T_TYPE, nr: 1, encoding: write, arg: __u32, scope: [t-dev] }\n${fds}`,
+    good: `items:\n${typeDef}  - { request: T_GET, type: T_TYPE, nr: 1, encoding: read, arg: __u32, scope: [t-dev] }\n  - { request: T_SET, type: T_TYPE, nr: 2, encoding: write, arg: __u32, scope: [t-dev] }\n${fds}`,
+  },
+  'request-number-collision': {
+    bad: `items:\n${typeDef}  - { request: T_A, type: T_TYPE, nr: 1, encoding: none, scope: [t-dev] }\n  - { request: T_B, type: T_TYPE, nr: 1, encoding: none, scope: [t-dev] }\n${fds}`,
+    good: `items:\n${typeDef}  - { request: T_A, type: T_TYPE, nr: 1, encoding: none, scope: [t-dev] }\n  - { request: T_B, type: T_TYPE, nr: 2, encoding: none, scope: [t-dev] }\n${fds}`,
+  },
+  'direction-mismatch': {
+    bad: `items:\n${typeDef}  - { request: T_GET, type: T_TYPE, nr: 1, encoding: write, arg: __u32, data: out }\n`,
+    good: `items:\n${typeDef}  - { request: T_GET, type: T_TYPE, nr: 1, encoding: write, arg: __u32, data: out, quirk: historic encoding kept because the number is ABI }\n`,
+  },
+  'flags-reserved-policy': {
+    bad: 'items:\n  - struct: t_a\n    members:\n      - { field: flags, type: __u32, flags: t-flags }\n      - flags: t-flags\n        values: [ { name: T_F_A, bit: 0 } ]\n',
+    good: 'items:\n  - struct: t_a\n    members:\n      - { field: flags, type: __u32, flags: t-flags }\n      - flags: t-flags\n        reserved: reject\n        values: [ { name: T_F_A, bit: 0 } ]\n',
+  },
+  'argsz-first': {
+    bad: 'items:\n  - struct: t_info\n    argsz: true\n    members:\n      - { field: flags, type: __u32 }\n      - { field: argsz, type: __u32 }\n',
+    good: 'items:\n  - struct: t_info\n    argsz: true\n    members:\n      - { field: argsz, type: __u32 }\n      - { field: n, type: __u32 }\n',
+  },
+};
+
+describe('lint rules', () => {
+  it('every rule has a case here and an entry in docs/rules.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    const ids = [...RULES.map((r) => r.id), 'request-number-collision', 'stale-suppression'];
+    for (const id of ids) {
+      expect(doc, `docs/rules.md lacks ${id}`).toMatch(new RegExp(`\`${id}\``));
+      if (id !== 'stale-suppression') expect(CASES[id], `no case for ${id}`).toBeDefined();
+    }
+  });
+  for (const [rule, c] of Object.entries(CASES)) {
+    it(`${rule} fires on the bad shape only`, () => {
+      expect(rulesOf(c.bad)).toContain(rule);
+      expect(rulesOf(c.good)).not.toContain(rule);
+    });
+  }
+
+  it('reports the ABIs a padding hole exists on', () => {
+    const m = findings('items:\n  - struct: t_a\n    members:\n      - { field: a, type: __u32 }\n      - { field: b, type: __u64 }\n').map((f) => f.message);
+    expect(m.some((x) => /after a on x86_64, arm64, armhf, ppc64le, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha$/.test(x))).toBe(true);
+  });
+
+  it('a suppression with a reason silences exactly its finding; a stale one is reported', () => {
+    const bad = CASES['direction-mismatch']?.bad as string;
+    const suppress = (item: string): string => `suppressions:\n  - { rule: direction-mismatch, item: ${item}, reason: the number shipped in a released kernel and is ABI now }\n`;
+    expect(rulesOf(bad + suppress('T_GET'))).toEqual([]);
+    expect(rulesOf(bad + suppress('T_OTHER'))).toEqual(['direction-mismatch', 'stale-suppression']);
+  });
+});
