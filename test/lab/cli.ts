@@ -54,6 +54,9 @@ async function main(): Promise<number> {
   }
 }
 
+// Ctrl-C / SIGTERM: exit through process.exit so qemu.ts's exit hook kills a running guest.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+
 main().then((code) => { process.exitCode = code; }, (err: Error) => {
   console.error(`lab: ${err.message}`);
   if (err instanceof LabError && err.result?.stderr) console.error(err.result.stderr);

@@ -37,7 +37,8 @@ mount -t tmpfs tmpfs /host/run && mkdir -p /host/run/lab /host/run/tmp || die "m
 mount -o bind /io /host/run/lab || die "bind /run/lab"
 say RUN
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/run/tmp TMPDIR=/run/tmp LANG=C.UTF-8 LAB_OUT=/run/lab \\
-  chroot /host /bin/sh -c 'cd "$1" && exec /bin/sh /run/lab/cmd.sh' sh "$LAB_CWD" > /io/stdout 2> /io/stderr < /dev/null
+  timeout -s KILL "$LAB_GUEST_TIMEOUT" chroot /host /bin/sh -c 'cd "$1" && exec /bin/sh /run/lab/cmd.sh' sh "$LAB_CWD" \\
+  > /io/stdout 2> /io/stderr < /dev/null
 rc=$?
 dmesg > /io/dmesg
 echo $rc > /io/rc

@@ -56,12 +56,15 @@ export async function runInLab(command: string, opts: RunOptions = {}): Promise<
   const io = mkdtempSync(join(tmpdir(), 'ioctl-abi-lab-'));
   try {
     const cwd = opts.cwd ?? process.cwd();
-    writeFileSync(join(io, 'env'), `LAB_CWD='${cwd.replace(/'/g, `'\\''`)}'\n`);
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    // The guest's own backstop: it kills the command and powers off even if this process dies.
+    const guestTimeout = Math.ceil(timeoutMs / 1000) + 30;
+    writeFileSync(join(io, 'env'), `LAB_CWD='${cwd.replace(/'/g, `'\\''`)}'\nLAB_GUEST_TIMEOUT=${guestTimeout}\n`);
     writeFileSync(join(io, 'cmd.sh'), `${command}\n`);
     let runAt = 0;
     const t0 = Date.now();
     const r = await boot({
-      vmlinuz, initrd, ioDir: io, timeoutMs: opts.timeoutMs ?? 120_000, onStart: opts.onStart,
+      vmlinuz, initrd, ioDir: io, timeoutMs, onStart: opts.onStart,
       onSerial: (s) => {
         if (!runAt && s.includes(`${MARK}RUN`)) runAt = Date.now();
         if (opts.echo) process.stderr.write(s);
@@ -70,11 +73,11 @@ export async function runInLab(command: string, opts: RunOptions = {}): Promise<
     const rc = readIf(join(io, 'rc'));
     const partial = { serial: r.serial, stdout: readIf(join(io, 'stdout')), stderr: readIf(join(io, 'stderr')) };
     const tail = r.serial.trim().split('\n').slice(-30).join('\n');
-    if (r.timedOut) throw new LabError(`lab run timed out after ${(opts.timeoutMs ?? 120_000) / 1000} s (qemu killed); serial tail:\n${tail}`, partial);
+    if (r.timedOut) throw new LabError(`lab run timed out after ${timeoutMs / 1000} s (qemu killed); serial tail:\n${tail}`, partial);
     if (rc === undefined) throw new LabError(`guest powered off without a result (qemu exit ${r.exitCode}); serial tail:\n${tail}`, partial);
     const dmesg = readIf(join(io, 'dmesg')) ?? '';
     const files = new Map<string, Buffer>();
-    for (const f of ['stdout', 'stderr', 'rc', 'dmesg', 'env', 'cmd.sh']) rmSync(join(io, f));
+    for (const f of ['stdout', 'stderr', 'rc', 'dmesg', 'env', 'cmd.sh']) rmSync(join(io, f), { force: true });
     for (const f of readdirSync(io)) files.set(f, readFileSync(join(io, f)));
     const result: RunResult = {
       exitCode: Number(rc.trim()), stdout: partial.stdout ?? '', stderr: partial.stderr ?? '', dmesg,
