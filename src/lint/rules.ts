@@ -5,7 +5,7 @@ import { ABIS, type Abi } from '../model/abi.ts';
 import { ABI_DEPENDENT } from '../model/ctype.ts';
 import { maxIocSize } from '../model/ioc.ts';
 import type { AggregateLayout } from '../model/layout.ts';
-import { walkDefinitions, type VersionModel } from '../model/project.ts';
+import { walkDefinitions, type ResolvedRequest, type VersionModel } from '../model/project.ts';
 import type * as M from '../model/types.ts';
 
 export interface Finding {
@@ -148,33 +148,36 @@ const duplicateNr: Rule = {
   severity: 'warning',
   summary: 'Two requests share (type, nr) on one fd kind; only the direction or size keeps their numbers apart.',
   check(vm) {
-    const out: Finding[] = [];
-    const seen = new Map<string, M.RequestItem>();
+    // One finding per pair of requests, naming every fd kind where both are accepted.
+    const pairs = new Map<string, { first: ResolvedRequest; second: ResolvedRequest; scopes: string[] }>();
+    const seen = new Map<string, ResolvedRequest[]>();
     for (const r of vm.requests) {
       for (const scope of r.item.scope.length ? r.item.scope : ['(unscoped)']) {
         const k = `${scope}:${r.type}:${r.nr}`;
-        const first = seen.get(k);
-        if (!first) {
-          seen.set(k, r.item);
-          continue;
+        const earlier = seen.get(k) ?? [];
+        for (const first of earlier) {
+          const pk = `${first.item.name}\0${r.item.name}`;
+          const pair = pairs.get(pk) ?? { first, second: r, scopes: [] };
+          pair.scopes.push(scope);
+          pairs.set(pk, pair);
         }
-        const same = ABIS.filter((abi) => {
-          const a = vm.requests.find((x) => x.item === first);
-          return a !== undefined && vm.requestNumber(a, abi) === vm.requestNumber(r, abi);
-        });
-        out.push({
-          rule: same.length ? 'request-number-collision' : this.id,
-          severity: same.length ? 'error' : this.severity,
-          item: r.item.name, pos: r.item.pos,
-          ...(same.length ? { abis: same.map((a) => a.name) } : {}),
-          message: same.length
-            ? `${r.item.name} has the same ioctl number as ${first.name} on fd kind ${scope} (${abiList(same)})`
-            : `${r.item.name} shares type/nr 0x${r.nr.toString(16)} with ${first.name} on fd kind ${scope}`,
-          hint: 'give the request a free nr for this type',
-        });
+        seen.set(k, [...earlier, r]);
       }
     }
-    return out;
+    return [...pairs.values()].map(({ first, second, scopes }) => {
+      const same = ABIS.filter((abi) => vm.requestNumber(first, abi) === vm.requestNumber(second, abi));
+      const where = `fd kind${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}`;
+      return {
+        rule: same.length ? 'request-number-collision' : this.id,
+        severity: same.length ? ('error' as const) : this.severity,
+        item: second.item.name, pos: second.item.pos,
+        ...(same.length ? { abis: same.map((a) => a.name) } : {}),
+        message: same.length
+          ? `${second.item.name} has the same ioctl number as ${first.item.name} on ${where} (${abiList(same)})`
+          : `${second.item.name} shares type/nr 0x${second.nr.toString(16)} with ${first.item.name} on ${where}`,
+        hint: 'give the request a free nr for this type, or scope the two requests to different fd kinds',
+      };
+    });
   },
 };
 
