@@ -1,7 +1,12 @@
 // Validates a spec file against the one JSON Schema and maps ajv's errors back to YAML positions.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic, Position } from '../diagnostics.ts';
 import { posOf, toJsonView, type Raw } from './source.ts';
@@ -10,15 +15,51 @@ export const SCHEMA_PATH = fileURLToPath(new URL('../../spec/schema/ioctl-abi.sc
 
 // ajv ships CommonJS; under NodeNext its default export sits one level down.
 const Ajv2020 = Ajv2020Module.default;
+const standaloneCode = standaloneModule.default;
+const requireHere = createRequire(import.meta.url);
 
 let validator: ValidateFunction | undefined;
 
+/** Where compiled validators are kept: compiling the schema costs far more than loading a spec. */
+function cacheDir(): string {
+  const modules = fileURLToPath(new URL('../../node_modules', import.meta.url));
+  return existsSync(modules) ? join(modules, '.cache', 'ioctl-abi') : join(tmpdir(), 'ioctl-abi-cache');
+}
+
+/**
+ * The schema validator. ajv compiles it to JavaScript once per schema version; the code is
+ * cached on disk (keyed by the schema's hash), so later runs skip the compile.
+ */
 function compile(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  if (validator) return validator;
+  const text = readFileSync(SCHEMA_PATH, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const file = join(cacheDir(), `schema-${hash}.cjs`);
+  if (existsSync(file)) {
+    try {
+      validator = requireHere(file) as ValidateFunction;
+      return validator;
+    } catch {
+      /* a broken cache entry is rebuilt below */
+    }
   }
-  return validator as ValidateFunction;
+  const ajv = new Ajv2020({ allErrors: true, strict: false, code: { source: true } });
+  validator = ajv.compile(JSON.parse(text));
+  try {
+    mkdirSync(cacheDir(), { recursive: true });
+    const tmp = `${file}.${process.pid}`;
+    // The generated code requires ajv's runtime helpers; resolve them from this package.
+    const code = standaloneCode(ajv, validator).replace(/require\("ajv\//g, `require(${JSON.stringify(`${dirnameOfAjv()}/`)} + "`);
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+  } catch {
+    /* caching is an optimisation only */
+  }
+  return validator;
+}
+
+function dirnameOfAjv(): string {
+  return requireHere.resolve('ajv/package.json').replace(/\/package\.json$/, '');
 }
 
 /** Finds the raw container holding the value at a JSON pointer, and the key within it. */
