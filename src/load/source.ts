@@ -81,6 +81,7 @@ export function toRaw(node: Node | null | undefined, file: string, lines: LineCo
 }
 
 export function parseIntText(text: string): bigint {
+  if (/^[+-]?0[0-7]*[89]/.test(text)) return BigInt(text.replace(/^([+-]?)0+(?=\d)/, '$1')); // YAML reads 019 as decimal
   const neg = text.startsWith('-');
   const body = text.replace(/^[+-]/, '');
   const v = /^0[0-7]+$/.test(body) ? BigInt(`0o${body.slice(1)}`) : BigInt(body.replace(/^0o/i, '0o'));

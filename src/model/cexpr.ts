@@ -41,7 +41,9 @@ function literal(tok: string): CValue {
   const m = /^(0[xX][0-9a-fA-F]+|\d+)([uUlL]*)$/.exec(tok) as RegExpExecArray;
   const digits = m[1] as string;
   const suffix = m[2] ?? '';
+  if (/^0\d*[89]/.test(digits)) throw new EvalError(`invalid octal literal '${tok}'`);
   const value = /^0\d/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  if (value > 0xffffffffffffffffn) throw new EvalError(`integer constant '${tok}' is too large`);
   const decimal = !/^0/.test(digits) || digits === '0';
   let unsigned = /u/i.test(suffix);
   let wide = /l/i.test(suffix);
@@ -174,9 +176,11 @@ function apply(op: string, a: CValue, b: CValue): CValue {
     case '*': return norm({ value: x * y, unsigned, wide });
     case '/': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x / y, unsigned, wide });
     case '%': if (y === 0n) throw new EvalError('division by zero'); return norm({ value: x % y, unsigned, wide });
-    // Shifts take the (promoted) type of the left operand.
-    case '<<': return norm({ value: x << y, unsigned: a.unsigned, wide: a.wide ?? false });
-    case '>>': return norm({ value: x >> y, unsigned: a.unsigned, wide: a.wide ?? false });
+    // Shifts take the (promoted) type of the left operand; a count outside its width is undefined in C.
+    case '<<':
+    case '>>':
+      if (y < 0n || y >= (a.wide ? 64n : 32n)) throw new EvalError(`shift by ${y} is outside the width of the left operand`);
+      return op === '<<' ? norm({ value: x << y, unsigned: a.unsigned, wide: a.wide ?? false }) : norm({ value: x >> y, unsigned: a.unsigned, wide: a.wide ?? false });
     case '&': return norm({ value: x & y, unsigned, wide });
     case '|': return norm({ value: x | y, unsigned, wide });
     case '^': return norm({ value: x ^ y, unsigned, wide });

@@ -60,3 +60,23 @@ describe('broken specs', () => {
     expect(p.versions.at('6.10').value('NEW_IN_610')).toBe(1n);
   });
 });
+
+describe('inputs the fuzzer found', () => {
+  const run = (text: string): string[] => runPipeline([project, { path: 'f.yaml', text }]).diagnostics.map((d) => `${d.rule}@${d.line}`);
+  it('an integer where a version belongs is a schema error, not a crash', () => {
+    expect(run('family: f\ndoc: F.\nitems:\n  - define: X\n    value: 1\n    since: 601\n')).toEqual(['spec-type@6']);
+  });
+  it('a malformed octal literal is an expression error, not a crash', () => {
+    expect(run('family: f\ndoc: F.\nitems:\n  - define: X\n    value: 018446744073709551616x58\n')).toEqual(['spec-bad-expression@4']);
+  });
+});
+
+describe('C expression edge cases the fuzzer found', () => {
+  const run = (value: string): string[] => runPipeline([project, { path: 'f.yaml', text: `family: f\ndoc: F.\nitems:\n  - define: X\n    value: "${value}"\n` }]).diagnostics.map((d) => d.rule);
+  it('rejects shifts past the operand width and too-large literals', () => {
+    expect(run('(1 << 18446744073709551616)')).toEqual(['spec-bad-expression']);
+    expect(run('(1 << 32)')).toEqual(['spec-bad-expression']);
+    expect(run('(1ULL << 63)')).toEqual([]);
+    expect(run('18446744073709551616')).toEqual(['spec-bad-expression']);
+  });
+});

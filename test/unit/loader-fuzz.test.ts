@@ -77,3 +77,25 @@ describe('the loader never throws', () => {
     expect(cases).toBe(RUNS);
   });
 });
+
+describe('the C expression evaluator', () => {
+  it(`answers a value or an EvalError for ${RUNS} random expressions`, async () => {
+    const { evaluate, EvalError } = await import('../../src/model/cexpr.ts');
+    const token = fc.constantFrom('1', '0', '31', '32', '63', '64', '0x7fffffff', '0xffffffffffffffff', '18446744073709551616', '019', '1U', '1ULL', "';'", 'X', '(', ')', '+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '~', '!', '?', ':', '==', '(__u64)', '(unsigned char)', 'sizeof', '(int)');
+    let cases = 0;
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 12 }), (toks) => {
+        cases++;
+        try {
+          const v = evaluate(toks.join(' '), { lookup: (n) => (n === 'X' ? { value: 5n, unsigned: false } : undefined) });
+          expect(typeof v.value).toBe('bigint');
+          expect(v.value >= -(2n ** 63n) && v.value < 2n ** 64n).toBe(true);
+        } catch (e) {
+          if (!(e instanceof EvalError)) throw e;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    console.log(`cexpr fuzz: ${cases} expressions`);
+  });
+});
