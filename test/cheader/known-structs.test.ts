@@ -64,8 +64,8 @@ describe.each(KERNEL_LABELS)('linux %s', (label) => {
     expect(s.members.filter((m) => m.kind === 'define').map((m) => ('name' in m ? m.name : ''))).toContain('VFIO_DEVICE_FLAGS_PCI');
   });
 
-  it('vduse_dev_request: an anonymous union whose members grow with the API version', ({ skip }) => {
-    if (label === '5.10') return skip('no vduse.h before 5.15');
+  // 5.10 has no vduse.h (it came in 5.15): the test exists only where the header does.
+  if (label !== '5.10') it('vduse_dev_request: an anonymous union whose members grow with the API version', () => {
     const s = findStruct(parse(label, 'vduse.h').items, 'vduse_dev_request');
     const union = label === '7.2'
       ? ['struct vduse_vq_state vq_state', 'struct vduse_dev_status s', 'struct vduse_iova_range iova',
@@ -99,8 +99,8 @@ describe.each(KERNEL_LABELS)('linux %s', (label) => {
     expect(findStruct(items, 'virtio_net_config').conds).toEqual([]);
   });
 
-  it('vfio.h: __aligned_u64 fields keep their spelling', ({ skip }) => {
-    if (label === '5.10') return skip('5.10 vfio.h has no __aligned_u64 fields');
+  // 5.10's vfio.h has no __aligned_u64 fields.
+  if (label !== '5.10') it('vfio.h: __aligned_u64 fields keep their spelling', () => {
     const ranges = findStruct(parse(label, 'vfio.h').items, 'vfio_device_feature_dma_logging_control');
     expect(shape(ranges.members)).toEqual(['__aligned_u64 page_size', '__u32 num_ranges', '__u32 __reserved', '__aligned_u64 ranges']);
   });
