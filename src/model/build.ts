@@ -17,7 +17,17 @@ export function buildModel(spec: LoadedSpec): { model: M.SpecModel; diagnostics:
   const diagnostics: Diagnostic[] = [];
   const versions = strs(spec.project?.raw.versions);
   const families = spec.families.map((f) => new FamilyBuilder(f, diagnostics).build());
-  return { model: Object.freeze({ versions, families }), diagnostics };
+  return { model: deepFreeze({ versions, families }), diagnostics };
+}
+
+/** The model is shared by every consumer (emitters, lint, diff): nobody may change it. */
+function deepFreeze<T>(value: T, seen = new Set<object>()): T {
+  if (value !== null && typeof value === 'object' && !seen.has(value)) {
+    seen.add(value);
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v, seen);
+  }
+  return value;
 }
 
 class FamilyBuilder {
@@ -76,7 +86,7 @@ class FamilyBuilder {
   build(): M.Family {
     const raw = this.file.raw;
     const list = (key: string): R[] => (Array.isArray(raw[key]) ? (raw[key] as R[]) : []);
-    return Object.freeze({
+    return {
       name: str(raw.family) as string,
       file: this.file.path,
       pos: this.pos(raw),
@@ -99,7 +109,7 @@ class FamilyBuilder {
         ...(s.since !== undefined ? { since: str(s.since) } : {}),
         ...(s.until !== undefined ? { until: str(s.until) } : {}),
       })),
-    });
+    };
   }
 
   private item(o: R): M.Item {
