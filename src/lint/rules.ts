@@ -32,6 +32,16 @@ function topAggregates(vm: VersionModel): Array<{ key: string; item: M.Aggregate
   return [...vm.aggregates.values()].map((e) => ({ key: e.key, item: e.item }));
 }
 
+/** Every field of every top-level struct or union, nested aggregates included, with its owner's key. */
+function* allFields(vm: VersionModel): Generator<{ key: string; field: M.FieldMember }> {
+  for (const { key, item } of topAggregates(vm)) {
+    for (const d of walkDefinitions([item])) {
+      if (d.kind !== 'struct' && d.kind !== 'union') continue;
+      for (const m of d.members) if (m.kind === 'field') yield { key, field: m };
+    }
+  }
+}
+
 function safeLayout(vm: VersionModel, abi: Abi, key: string): AggregateLayout | undefined {
   try {
     return vm.aggregateLayout(abi, key);
@@ -100,16 +110,10 @@ const abiDependentType: Rule = {
   summary: 'long, unsigned long or a pointer in a UAPI struct: its size differs between 32- and 64-bit userspace.',
   check(vm) {
     const out: Finding[] = [];
-    for (const { key, item } of topAggregates(vm)) {
-      for (const d of walkDefinitions([item])) {
-        if (d.kind !== 'struct' && d.kind !== 'union') continue;
-        for (const m of d.members) {
-          if (m.kind !== 'field') continue;
-          const pointer = m.ctype.kind === 'pointer';
-          if (pointer || ABI_DEPENDENT.has(m.type)) {
-            out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} has type '${m.type}', whose size depends on the ABI`, hint: pointer ? 'carry user pointers in a __u64 (or __aligned_u64) and cast with u64_to_user_ptr()' : 'use __u32 or __u64' });
-          }
-        }
+    for (const { key, field: m } of allFields(vm)) {
+      const pointer = m.ctype.kind === 'pointer';
+      if (pointer || ABI_DEPENDENT.has(m.type)) {
+        out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} has type '${m.type}', whose size depends on the ABI`, hint: pointer ? 'carry user pointers in a __u64 (or __aligned_u64) and cast with u64_to_user_ptr()' : 'use __u32 or __u64' });
       }
     }
     for (const r of vm.requests) {
@@ -199,20 +203,14 @@ const flagsPolicy: Rule = {
   summary: 'A flags field without a reserved-bits policy: unknown bits must be rejected or the field can never grow.',
   check(vm) {
     const out: Finding[] = [];
-    for (const { key, item } of topAggregates(vm)) {
-      for (const d of walkDefinitions([item])) {
-        if (d.kind !== 'struct' && d.kind !== 'union') continue;
-        for (const m of d.members) {
-          if (m.kind !== 'field') continue;
-          const set = m.flags ? vm.sets.get(m.flags)?.item : undefined;
-          if (m.flags && !set) {
-            out.push({ rule: 'spec-unknown-name', severity: 'error', item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: unknown flag set '${m.flags}'`, hint: 'name a flags: set' });
-          } else if (set && !set.reserved) {
-            out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: flag set '${set.id}' has no reserved-bits policy`, hint: "add reserved: reject (the kernel returns -EINVAL for unknown bits) or say what it does" });
-          } else if (!m.flags && /^flags$/.test(m.name)) {
-            out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} looks like a flags field but names no flag set`, hint: 'add flags: SET-ID to the field and reserved: to the set' });
-          }
-        }
+    for (const { key, field: m } of allFields(vm)) {
+      const set = m.flags ? vm.sets.get(m.flags)?.item : undefined;
+      if (m.flags && !set) {
+        out.push({ rule: 'spec-unknown-name', severity: 'error', item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: unknown flag set '${m.flags}'`, hint: 'name a flags: set' });
+      } else if (set && !set.reserved) {
+        out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: flag set '${set.id}' has no reserved-bits policy`, hint: 'add reserved: reject (the kernel returns -EINVAL for unknown bits) or say what it does' });
+      } else if (!m.flags && /^flags$/.test(m.name)) {
+        out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} looks like a flags field but names no flag set`, hint: 'add flags: SET-ID to the field and reserved: to the set' });
       }
     }
     return out;
