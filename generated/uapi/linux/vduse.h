@@ -7,26 +7,59 @@
 #define _VDUSE_H_
 
 /*
- * VDUSE: vDPA devices implemented in userspace. A control device creates
- * them; each device fd serves virtqueue setup, IOTLB access and request
- * messages.
+ * VDUSE: vDPA devices implemented in userspace. A control device creates them;
+ * each device fd serves virtqueue setup, IOTLB access and request messages.
  */
 
 #include <linux/types.h>
 
+/* ioctl type (magic) of all VDUSE requests. */
 #define VDUSE_BASE 0x81
 
+/* API versions negotiated on the control fd with VDUSE_GET/SET_API_VERSION. */
+/* the original API */
 #define VDUSE_API_VERSION 0
+/*
+ * adds virtqueue groups and address spaces (ngroups, nas, group and asid
+ * fields)
+ */
 #define VDUSE_API_VERSION_1 1
 
+/*
+ * Bit numbers for VDUSE_GET/SET_FEATURES: optional requests the userspace
+ * device can serve.
+ */
+/* the device handles VDUSE_SET_VQ_READY requests */
 #define VDUSE_F_QUEUE_READY 0
+/* the device handles VDUSE_SUSPEND requests */
 #define VDUSE_F_SUSPEND 1
 
+/* Control fd: reads the API version in effect for this control fd. */
 #define VDUSE_GET_API_VERSION _IOR(VDUSE_BASE, 0x00, __u64)
 
+/*
+ * Control fd: sets the API version userspace speaks; an unknown version gives
+ * EINVAL. Devices created afterwards use it.
+ */
 #define VDUSE_SET_API_VERSION _IOW(VDUSE_BASE, 0x01, __u64)
 
+/**
+ * struct vduse_dev_config - Parameters of a new device for VDUSE_CREATE_DEV;
+ * the initial config space follows.
+ * @name: device name, NUL-terminated; names /dev/vduse/NAME
+ * @vendor_id: virtio vendor id
+ * @device_id: virtio device id (VIRTIO_ID_*)
+ * @features: virtio features the device offers
+ * @vq_num: number of virtqueues
+ * @vq_align: alignment of the virtqueue rings in bytes
+ * @ngroups: number of virtqueue groups (API version 1)
+ * @nas: number of address spaces (API version 1)
+ * @reserved: must be zero
+ * @config_size: bytes of config space in config
+ * @config: initial config space
+ */
 struct vduse_dev_config {
+/* Size of the device name buffer, NUL included. */
 #define VDUSE_NAME_MAX 256
 	char name[VDUSE_NAME_MAX];
 	__u32 vendor_id;
@@ -41,38 +74,79 @@ struct vduse_dev_config {
 	__u8 config[];
 };
 
+/*
+ * Control fd: creates a device as described; its char device appears as
+ * /dev/vduse/NAME. EEXIST if the name is taken.
+ */
 #define VDUSE_CREATE_DEV _IOW(VDUSE_BASE, 0x02, struct vduse_dev_config)
 
+/*
+ * Control fd: destroys the device with the given name; EBUSY while its char
+ * device is open or it is attached to the vDPA bus.
+ */
 #define VDUSE_DESTROY_DEV _IOW(VDUSE_BASE, 0x03, char[VDUSE_NAME_MAX])
 
+/* Control fd: reads the VDUSE_F_* bits the kernel supports. */
 #define VDUSE_GET_FEATURES _IOR(VDUSE_BASE, 0x04, __u64)
 
+/* Control fd: declares which VDUSE_F_* requests userspace serves. */
 #define VDUSE_SET_FEATURES _IOW(VDUSE_BASE, 0x05, __u64)
 
+/**
+ * struct vduse_iotlb_entry - An IOVA range and its mapping, for
+ * VDUSE_IOTLB_GET_FD.
+ * @offset: offset to pass to mmap() on the returned fd
+ * @start: first IOVA of the range
+ * @last: last IOVA of the range (inclusive)
+ * @perm: access rights, VDUSE_ACCESS_*
+ */
 struct vduse_iotlb_entry {
 	__u64 offset;
 	__u64 start;
 	__u64 last;
+/* Access rights of an IOVA range. */
 #define VDUSE_ACCESS_RO 0x1
 #define VDUSE_ACCESS_WO 0x2
 #define VDUSE_ACCESS_RW 0x3
 	__u8 perm;
 };
 
+/*
+ * Finds the first mapping overlapping [start, last], fills in its range, offset
+ * and perm, and returns as the result of the ioctl an fd to mmap() it at
+ * offset. EINVAL if there is none.
+ */
 #define VDUSE_IOTLB_GET_FD _IOWR(VDUSE_BASE, 0x10, struct vduse_iotlb_entry)
 
+/* Reads the features the driver negotiated; valid once FEATURES_OK is set. */
 #define VDUSE_DEV_GET_FEATURES _IOR(VDUSE_BASE, 0x11, __u64)
 
+/**
+ * struct vduse_config_data - A chunk of config space for VDUSE_DEV_SET_CONFIG.
+ * @offset: offset into config space
+ * @length: bytes in buffer
+ * @buffer: the new contents
+ */
 struct vduse_config_data {
 	__u32 offset;
 	__u32 length;
 	__u8 buffer[];
 };
 
+/* Overwrites length bytes of the device config space at offset. */
 #define VDUSE_DEV_SET_CONFIG _IOW(VDUSE_BASE, 0x12, struct vduse_config_data)
 
+/* Signals a config-change interrupt to the virtio driver. */
 #define VDUSE_DEV_INJECT_CONFIG_IRQ _IO(VDUSE_BASE, 0x13)
 
+/**
+ * struct vduse_vq_config - Setup of one virtqueue for VDUSE_VQ_SETUP.
+ * @index: virtqueue index
+ * @max_size: largest ring size the device accepts
+ * @reserved1: must be zero
+ * @group: virtqueue group (API version 1)
+ * @reserved2: must be zero
+ */
 struct vduse_vq_config {
 	__u32 index;
 	__u16 max_size;
@@ -81,12 +155,28 @@ struct vduse_vq_config {
 	__u16 reserved2[10];
 };
 
+/*
+ * Configures virtqueue index (maximum size, group). Every virtqueue must be set
+ * up before the device is attached to the vDPA bus.
+ */
 #define VDUSE_VQ_SETUP _IOW(VDUSE_BASE, 0x14, struct vduse_vq_config)
 
+/**
+ * struct vduse_vq_state_split - State of a split virtqueue.
+ * @avail_index: next available index to process
+ */
 struct vduse_vq_state_split {
 	__u16 avail_index;
 };
 
+/**
+ * struct vduse_vq_state_packed - State of a packed virtqueue: indexes and wrap
+ * counters.
+ * @last_avail_counter: wrap counter of the driver ring
+ * @last_avail_idx: next available index to process
+ * @last_used_counter: wrap counter of the device ring
+ * @last_used_idx: next used index
+ */
 struct vduse_vq_state_packed {
 	__u16 last_avail_counter;
 	__u16 last_avail_idx;
@@ -94,11 +184,28 @@ struct vduse_vq_state_packed {
 	__u16 last_used_idx;
 };
 
+/**
+ * struct vduse_vq_group_asid - Binds a virtqueue group to an address space.
+ * @group: virtqueue group
+ * @asid: address space id
+ */
 struct vduse_vq_group_asid {
 	__u32 group;
 	__u32 asid;
 };
 
+/**
+ * struct vduse_vq_info - One virtqueue as the driver set it up, from
+ * VDUSE_VQ_GET_INFO.
+ * @index: virtqueue index, set by the caller
+ * @num: ring size
+ * @desc_addr: IOVA of the descriptor area
+ * @driver_addr: IOVA of the driver (available) area
+ * @device_addr: IOVA of the device (used) area
+ * @split: undocumented in the spec
+ * @packed: undocumented in the spec
+ * @ready: 1 if the driver enabled the virtqueue
+ */
 struct vduse_vq_info {
 	__u32 index;
 	__u32 num;
@@ -112,18 +219,40 @@ struct vduse_vq_info {
 	__u8 ready;
 };
 
+/*
+ * Reads the setup of virtqueue index: size, ring addresses, state and ready
+ * flag.
+ */
 #define VDUSE_VQ_GET_INFO _IOWR(VDUSE_BASE, 0x15, struct vduse_vq_info)
 
+/**
+ * struct vduse_vq_eventfd - A virtqueue and an eventfd, for
+ * VDUSE_VQ_SETUP_KICKFD.
+ * @index: virtqueue index
+ * @fd: eventfd, or VDUSE_EVENTFD_DEASSIGN
+ */
 struct vduse_vq_eventfd {
 	__u32 index;
-#define VDUSE_EVENTFD_DEASSIGN - 1
+/* fd value that removes the eventfd. */
+#define VDUSE_EVENTFD_DEASSIGN -1
 	int fd;
 };
 
+/* Sets the eventfd the kernel signals when the driver kicks virtqueue index. */
 #define VDUSE_VQ_SETUP_KICKFD _IOW(VDUSE_BASE, 0x16, struct vduse_vq_eventfd)
 
+/* Signals a used-buffer interrupt for the virtqueue whose index is passed. */
 #define VDUSE_VQ_INJECT_IRQ _IOW(VDUSE_BASE, 0x17, __u32)
 
+/**
+ * struct vduse_iova_umem - Userspace memory backing an IOVA range, for
+ * VDUSE_IOTLB_REG_UMEM and VDUSE_IOTLB_DEREG_UMEM.
+ * @uaddr: page-aligned userspace address of the memory
+ * @iova: first IOVA of the range
+ * @size: length in bytes
+ * @asid: address space id (API version 1)
+ * @reserved: must be zero
+ */
 struct vduse_iova_umem {
 	__u64 uaddr;
 	__u64 iova;
@@ -132,21 +261,55 @@ struct vduse_iova_umem {
 	__u32 reserved[5];
 };
 
+/*
+ * Registers userspace memory at uaddr to back the IOVA range [iova, iova +
+ * size).
+ */
 #define VDUSE_IOTLB_REG_UMEM _IOW(VDUSE_BASE, 0x18, struct vduse_iova_umem)
 
+/*
+ * Releases memory registered with VDUSE_IOTLB_REG_UMEM; iova and size select
+ * it.
+ */
 #define VDUSE_IOTLB_DEREG_UMEM _IOW(VDUSE_BASE, 0x19, struct vduse_iova_umem)
 
+/**
+ * struct vduse_iova_info - Information about one IOVA region, from
+ * VDUSE_IOTLB_GET_INFO.
+ * @start: first IOVA to look up, and of the region found
+ * @last: last IOVA to look up, and of the region found
+ * @capability: VDUSE_IOVA_CAP_* bits
+ * @asid: address space id (API version 1)
+ * @reserved: must be zero
+ */
 struct vduse_iova_info {
 	__u64 start;
 	__u64 last;
-#define VDUSE_IOVA_CAP_UMEM ( 1 << 0 )
+/* Capabilities of an IOVA region, set by the kernel. */
+/* the region can be backed with VDUSE_IOTLB_REG_UMEM */
+#define VDUSE_IOVA_CAP_UMEM (1 << 0)
 	__u64 capability;
 	__u32 asid;
 	__u32 reserved[5];
 };
 
+/*
+ * Finds the first IOVA region overlapping [start, last] and reports its bounds
+ * and capabilities.
+ */
 #define VDUSE_IOTLB_GET_INFO _IOWR(VDUSE_BASE, 0x1a, struct vduse_iova_info)
 
+/**
+ * struct vduse_iotlb_entry_v2 - vduse_iotlb_entry with an address space id, for
+ * VDUSE_IOTLB_GET_FD2.
+ * @offset: offset to pass to mmap() on the returned fd
+ * @start: first IOVA of the range
+ * @last: last IOVA of the range (inclusive)
+ * @perm: access rights, VDUSE_ACCESS_*
+ * @padding: must be zero
+ * @asid: address space to search
+ * @reserved: must be zero
+ */
 struct vduse_iotlb_entry_v2 {
 	__u64 offset;
 	__u64 start;
@@ -157,8 +320,21 @@ struct vduse_iotlb_entry_v2 {
 	__u32 reserved[11];
 };
 
+/* Like VDUSE_IOTLB_GET_FD, within address space asid. */
 #define VDUSE_IOTLB_GET_FD2 _IOWR(VDUSE_BASE, 0x1b, struct vduse_iotlb_entry_v2)
 
+/**
+ * enum vduse_req_type - Requests the kernel sends to the userspace device
+ * through read() on /dev/vduse/NAME.
+ * @VDUSE_GET_VQ_STATE: report the state of a virtqueue
+ * @VDUSE_SET_STATUS: the driver wrote the device status
+ * @VDUSE_UPDATE_IOTLB: mappings in a range changed; fetch them again with
+ *	VDUSE_IOTLB_GET_FD
+ * @VDUSE_SET_VQ_GROUP_ASID: a virtqueue group moved to another address space
+ * @VDUSE_SET_VQ_READY: a virtqueue was enabled or disabled
+ *	(VDUSE_F_QUEUE_READY)
+ * @VDUSE_SUSPEND: suspend the device (VDUSE_F_SUSPEND)
+ */
 enum vduse_req_type {
 	VDUSE_GET_VQ_STATE,
 	VDUSE_SET_STATUS,
@@ -168,6 +344,12 @@ enum vduse_req_type {
 	VDUSE_SUSPEND,
 };
 
+/**
+ * struct vduse_vq_state - Virtqueue state in a request or its response.
+ * @index: virtqueue index
+ * @split: undocumented in the spec
+ * @packed: undocumented in the spec
+ */
 struct vduse_vq_state {
 	__u32 index;
 	union {
@@ -176,15 +358,33 @@ struct vduse_vq_state {
 	};
 };
 
+/**
+ * struct vduse_dev_status - Payload of a VDUSE_SET_STATUS request.
+ * @status: virtio device status byte
+ */
 struct vduse_dev_status {
 	__u8 status;
 };
 
+/**
+ * struct vduse_iova_range - Payload of a VDUSE_UPDATE_IOTLB request: an IOVA
+ * range, both ends inclusive.
+ * @start: first IOVA
+ * @last: last IOVA (inclusive)
+ */
 struct vduse_iova_range {
 	__u64 start;
 	__u64 last;
 };
 
+/**
+ * struct vduse_iova_range_v2 - vduse_iova_range with an address space id (API
+ * version 1).
+ * @start: first IOVA
+ * @last: last IOVA (inclusive)
+ * @asid: address space id
+ * @padding: unused
+ */
 struct vduse_iova_range_v2 {
 	__u64 start;
 	__u64 last;
@@ -192,11 +392,30 @@ struct vduse_iova_range_v2 {
 	__u32 padding;
 };
 
+/**
+ * struct vduse_vq_ready - Payload of a VDUSE_SET_VQ_READY request.
+ * @num: virtqueue index
+ * @ready: 1 enabled, 0 disabled
+ */
 struct vduse_vq_ready {
 	__u32 num;
 	__u32 ready;
 };
 
+/**
+ * struct vduse_dev_request - A request from the kernel, read() from the device
+ * fd.
+ * @type: request type, enum vduse_req_type
+ * @request_id: id to echo in the response
+ * @reserved: unused
+ * @vq_state: undocumented in the spec
+ * @s: undocumented in the spec
+ * @iova: undocumented in the spec
+ * @iova_v2: undocumented in the spec
+ * @vq_group_asid: undocumented in the spec
+ * @vq_ready: undocumented in the spec
+ * @padding: undocumented in the spec
+ */
 struct vduse_dev_request {
 	__u32 type;
 	__u32 request_id;
@@ -212,8 +431,18 @@ struct vduse_dev_request {
 	};
 };
 
+/**
+ * struct vduse_dev_response - The answer to a request, write() to the device
+ * fd.
+ * @request_id: id of the request answered
+ * @result: VDUSE_REQ_RESULT_*
+ * @reserved: must be zero
+ * @vq_state: undocumented in the spec
+ * @padding: undocumented in the spec
+ */
 struct vduse_dev_response {
 	__u32 request_id;
+/* Values of vduse_dev_response.result. */
 #define VDUSE_REQ_RESULT_OK 0x00
 #define VDUSE_REQ_RESULT_FAILED 0x01
 	__u32 result;

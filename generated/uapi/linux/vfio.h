@@ -7,9 +7,8 @@
 #define VFIO_H
 
 /*
- * VFIO: userspace drivers for devices behind an IOMMU. Container, group
- * and device fds; type1 and sPAPR IOMMU backends; device features and
- * migration.
+ * VFIO: userspace drivers for devices behind an IOMMU. Container, group and
+ * device fds; type1 and sPAPR IOMMU backends; device features and migration.
  */
 
 #include <linux/types.h>
@@ -18,70 +17,155 @@
 
 #include <linux/stddef.h>
 
+/* The value VFIO_GET_API_VERSION returns. */
 #define VFIO_API_VERSION 0
 
+/*
+ * Extensions and IOMMU backends, passed by value to VFIO_CHECK_EXTENSION and
+ * (the backend types) VFIO_SET_IOMMU.
+ */
+/* type1 IOMMU backend */
 #define VFIO_TYPE1_IOMMU 1
+/* POWER sPAPR TCE backend */
 #define VFIO_SPAPR_TCE_IOMMU 2
+/* type1 backend with v2 semantics (unmaps cover whole mappings) */
 #define VFIO_TYPE1v2_IOMMU 3
+/* check only: DMA is cache-coherent for every device in the container */
 #define VFIO_DMA_CC_IOMMU 4
+/* check only: EEH error recovery is available (POWER) */
 #define VFIO_EEH 5
+/* the former VFIO_TYPE1_NESTING_IOMMU; the value stays reserved */
 #define __VFIO_RESERVED_TYPE1_NESTING_IOMMU 6
+/* sPAPR TCE with dynamic DMA windows and memory preregistration */
 #define VFIO_SPAPR_TCE_v2_IOMMU 7
+/* no IOMMU at all: no DMA isolation (unsafe no-IOMMU mode) */
 #define VFIO_NOIOMMU_IOMMU 8
+/* check only: VFIO_DMA_UNMAP_FLAG_ALL is supported */
 #define VFIO_UNMAP_ALL 9
+/* check only: the VFIO_DMA_MAP/UNMAP_FLAG_VADDR flags are supported */
 #define VFIO_UPDATE_VADDR 10
 
-#define VFIO_TYPE ( ';' )
+/*
+ * ioctl type (magic) of all VFIO requests. They are all _IO with size 0: the
+ * argsz field inside the structure carries the size instead.
+ */
+#define VFIO_TYPE (';')
 
+/* First nr used by VFIO requests. */
 #define VFIO_BASE 100
 
+/**
+ * struct vfio_info_cap_header - Header of one entry in the capability chain
+ * appended to an INFO reply.
+ * @id: capability id, unique within its INFO request
+ * @version: version of that capability layout
+ * @next: offset of the next capability from the start of the INFO buffer; 0
+ *	ends the chain
+ */
 struct vfio_info_cap_header {
 	__u16 id;
 	__u16 version;
 	__u32 next;
 };
 
+/* Container: returns VFIO_API_VERSION as the result of the ioctl. */
 #define VFIO_GET_API_VERSION _IO(VFIO_TYPE, VFIO_BASE + 0)
 
+/*
+ * Container: returns 1 if the extension or IOMMU type passed by value is
+ * supported, else 0.
+ */
 #define VFIO_CHECK_EXTENSION _IO(VFIO_TYPE, VFIO_BASE + 1)
 
+/*
+ * Container: selects the IOMMU backend passed by value (VFIO_TYPE1v2_IOMMU,
+ * ...). Needs at least one attached group and no backend yet (EINVAL
+ * otherwise); the VFIO_IOMMU_* requests of that backend then work on the
+ * container.
+ */
 #define VFIO_SET_IOMMU _IO(VFIO_TYPE, VFIO_BASE + 2)
 
+/**
+ * struct vfio_group_status - State of an IOMMU group, from
+ * VFIO_GROUP_GET_STATUS.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ */
 struct vfio_group_status {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_GROUP_FLAGS_VIABLE ( 1 << 0 )
-#define VFIO_GROUP_FLAGS_CONTAINER_SET ( 1 << 1 )
+/* Group state bits, set by the kernel. */
+/*
+ * every device in the group is bound to a VFIO driver or unbound, so the group
+ * may be used
+ */
+#define VFIO_GROUP_FLAGS_VIABLE (1 << 0)
+/* the group is attached to a container */
+#define VFIO_GROUP_FLAGS_CONTAINER_SET (1 << 1)
 };
 
+/* Group: fills vfio_group_status. */
 #define VFIO_GROUP_GET_STATUS _IO(VFIO_TYPE, VFIO_BASE + 3)
 
+/*
+ * Group: attaches the group to the container whose fd the argument points to.
+ */
 #define VFIO_GROUP_SET_CONTAINER _IO(VFIO_TYPE, VFIO_BASE + 4)
 
+/* Group: detaches the group from its container. */
 #define VFIO_GROUP_UNSET_CONTAINER _IO(VFIO_TYPE, VFIO_BASE + 5)
 
+/*
+ * Group: returns, as the result of the ioctl, a new fd for the device whose
+ * name (for PCI, its address such as 0000:06:0d.0) the argument points to.
+ */
 #define VFIO_GROUP_GET_DEVICE_FD _IO(VFIO_TYPE, VFIO_BASE + 6)
 
+/**
+ * struct vfio_device_info - Description of a device, from VFIO_DEVICE_GET_INFO.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @num_regions: number of regions (VFIO_DEVICE_GET_REGION_INFO indexes)
+ * @num_irqs: number of interrupt indexes
+ * @cap_offset: offset of the first capability from the start of the buffer
+ *	(with VFIO_DEVICE_FLAGS_CAPS)
+ * @pad: unused
+ */
 struct vfio_device_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DEVICE_FLAGS_RESET ( 1 << 0 )
-#define VFIO_DEVICE_FLAGS_PCI ( 1 << 1 )
-#define VFIO_DEVICE_FLAGS_PLATFORM ( 1 << 2 )
-#define VFIO_DEVICE_FLAGS_AMBA ( 1 << 3 )
-#define VFIO_DEVICE_FLAGS_CCW ( 1 << 4 )
-#define VFIO_DEVICE_FLAGS_AP ( 1 << 5 )
-#define VFIO_DEVICE_FLAGS_FSL_MC ( 1 << 6 )
-#define VFIO_DEVICE_FLAGS_CAPS ( 1 << 7 )
-#define VFIO_DEVICE_FLAGS_CDX ( 1 << 8 )
+/* Device type and abilities, set by the kernel. */
+/* VFIO_DEVICE_RESET is supported */
+#define VFIO_DEVICE_FLAGS_RESET (1 << 0)
+/* a PCI device */
+#define VFIO_DEVICE_FLAGS_PCI (1 << 1)
+/* a platform device */
+#define VFIO_DEVICE_FLAGS_PLATFORM (1 << 2)
+/* an ARM AMBA device */
+#define VFIO_DEVICE_FLAGS_AMBA (1 << 3)
+/* an s390 channel I/O device */
+#define VFIO_DEVICE_FLAGS_CCW (1 << 4)
+/* an s390 crypto adjunct processor */
+#define VFIO_DEVICE_FLAGS_AP (1 << 5)
+/* an NXP fsl-mc bus device */
+#define VFIO_DEVICE_FLAGS_FSL_MC (1 << 6)
+/* cap_offset points to a capability chain */
+#define VFIO_DEVICE_FLAGS_CAPS (1 << 7)
+/* an AMD CDX bus device */
+#define VFIO_DEVICE_FLAGS_CDX (1 << 8)
 	__u32 num_regions;
 	__u32 num_irqs;
 	__u32 cap_offset;
 	__u32 pad;
 };
 
+/*
+ * Device: fills vfio_device_info. When argsz is too small for the capability
+ * chain the kernel raises argsz to the size needed and leaves cap_offset 0.
+ */
 #define VFIO_DEVICE_GET_INFO _IO(VFIO_TYPE, VFIO_BASE + 7)
 
+/* device_api name of mediated device types that emulate PCI devices. */
 #define VFIO_DEVICE_API_PCI_STRING "vfio-pci"
 
 #define VFIO_DEVICE_API_PLATFORM_STRING "vfio-platform"
@@ -92,6 +176,10 @@ struct vfio_device_info {
 
 #define VFIO_DEVICE_API_AP_STRING "vfio-ap"
 
+/*
+ * Device-info capability ids: s390 zPCI base, group, utility string and PCI
+ * function path (ids 1-4).
+ */
 #define VFIO_DEVICE_INFO_CAP_ZPCI_BASE 1
 
 #define VFIO_DEVICE_INFO_CAP_ZPCI_GROUP 2
@@ -100,39 +188,82 @@ struct vfio_device_info {
 
 #define VFIO_DEVICE_INFO_CAP_ZPCI_PFIP 4
 
+/* Device-info capability id of vfio_device_info_cap_pci_atomic_comp. */
 #define VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP 5
 
+/**
+ * struct vfio_device_info_cap_pci_atomic_comp - Device-info capability: which
+ * PCIe AtomicOp sizes the device may complete.
+ * @header: undocumented in the spec
+ * @flags: undocumented in the spec
+ * @reserved: undocumented in the spec
+ */
 struct vfio_device_info_cap_pci_atomic_comp {
 	struct vfio_info_cap_header header;
 	__u32 flags;
-#define VFIO_PCI_ATOMIC_COMP32 ( 1 << 0 )
-#define VFIO_PCI_ATOMIC_COMP64 ( 1 << 1 )
-#define VFIO_PCI_ATOMIC_COMP128 ( 1 << 2 )
+/* AtomicOp completer sizes, set by the kernel. */
+#define VFIO_PCI_ATOMIC_COMP32 (1 << 0)
+#define VFIO_PCI_ATOMIC_COMP64 (1 << 1)
+#define VFIO_PCI_ATOMIC_COMP128 (1 << 2)
 	__u32 reserved;
 };
 
+/**
+ * struct vfio_region_info - Description of one device region, from
+ * VFIO_DEVICE_GET_REGION_INFO.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @index: region index, set by the caller
+ * @cap_offset: offset of the first capability (with VFIO_REGION_INFO_FLAG_CAPS)
+ * @size: size of the region in bytes
+ * @offset: offset of the region within the device fd, for pread/pwrite/mmap
+ */
 struct vfio_region_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_REGION_INFO_FLAG_READ ( 1 << 0 )
-#define VFIO_REGION_INFO_FLAG_WRITE ( 1 << 1 )
-#define VFIO_REGION_INFO_FLAG_MMAP ( 1 << 2 )
-#define VFIO_REGION_INFO_FLAG_CAPS ( 1 << 3 )
+/* Region abilities, set by the kernel. */
+/* the region may be read */
+#define VFIO_REGION_INFO_FLAG_READ (1 << 0)
+/* the region may be written */
+#define VFIO_REGION_INFO_FLAG_WRITE (1 << 1)
+/* the region may be mapped with mmap() on the device fd */
+#define VFIO_REGION_INFO_FLAG_MMAP (1 << 2)
+/* cap_offset points to a capability chain */
+#define VFIO_REGION_INFO_FLAG_CAPS (1 << 3)
 	__u32 index;
 	__u32 cap_offset;
 	__aligned_u64 size;
 	__aligned_u64 offset;
 };
 
+/*
+ * Device: for the region in index, fills flags, size and the offset at which
+ * the region is read, written or mapped through the device fd, plus
+ * capabilities as for VFIO_DEVICE_GET_INFO.
+ */
 #define VFIO_DEVICE_GET_REGION_INFO _IO(VFIO_TYPE, VFIO_BASE + 8)
 
+/* Region capability id: only the listed areas may be mapped. */
 #define VFIO_REGION_INFO_CAP_SPARSE_MMAP 1
 
+/**
+ * struct vfio_region_sparse_mmap_area - One mappable area of a region.
+ * @offset: undocumented in the spec
+ * @size: undocumented in the spec
+ */
 struct vfio_region_sparse_mmap_area {
 	__aligned_u64 offset;
 	__aligned_u64 size;
 };
 
+/**
+ * struct vfio_region_info_cap_sparse_mmap - Region capability listing the
+ * mappable areas of a region.
+ * @header: undocumented in the spec
+ * @nr_areas: number of entries in areas
+ * @reserved: undocumented in the spec
+ * @areas: undocumented in the spec
+ */
 struct vfio_region_info_cap_sparse_mmap {
 	struct vfio_info_cap_header header;
 	__u32 nr_areas;
@@ -140,36 +271,58 @@ struct vfio_region_info_cap_sparse_mmap {
 	struct vfio_region_sparse_mmap_area areas[];
 };
 
+/* Region capability id: the region has a type and subtype. */
 #define VFIO_REGION_INFO_CAP_TYPE 2
 
+/**
+ * struct vfio_region_info_cap_type - Region capability giving a device-specific
+ * region its type and subtype.
+ * @header: undocumented in the spec
+ * @type: undocumented in the spec
+ * @subtype: undocumented in the spec
+ */
 struct vfio_region_info_cap_type {
 	struct vfio_info_cap_header header;
 	__u32 type;
 	__u32 subtype;
 };
 
-#define VFIO_REGION_TYPE_PCI_VENDOR_TYPE ( 1 << 31 )
+/*
+ * Set in a region type whose low 16 bits are a PCI vendor id; the subtype is
+ * then vendor-defined.
+ */
+#define VFIO_REGION_TYPE_PCI_VENDOR_TYPE (1 << 31)
 
-#define VFIO_REGION_TYPE_PCI_VENDOR_MASK ( 0xffff )
+#define VFIO_REGION_TYPE_PCI_VENDOR_MASK (0xffff)
 
-#define VFIO_REGION_TYPE_GFX ( 1 )
+#define VFIO_REGION_TYPE_GFX (1)
 
-#define VFIO_REGION_TYPE_CCW ( 2 )
+#define VFIO_REGION_TYPE_CCW (2)
 
-#define VFIO_REGION_TYPE_MIGRATION_DEPRECATED ( 3 )
+#define VFIO_REGION_TYPE_MIGRATION_DEPRECATED (3)
 
-#define VFIO_REGION_SUBTYPE_INTEL_IGD_OPREGION ( 1 )
+#define VFIO_REGION_SUBTYPE_INTEL_IGD_OPREGION (1)
 
-#define VFIO_REGION_SUBTYPE_INTEL_IGD_HOST_CFG ( 2 )
+#define VFIO_REGION_SUBTYPE_INTEL_IGD_HOST_CFG (2)
 
-#define VFIO_REGION_SUBTYPE_INTEL_IGD_LPC_CFG ( 3 )
+#define VFIO_REGION_SUBTYPE_INTEL_IGD_LPC_CFG (3)
 
-#define VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM ( 1 )
+#define VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM (1)
 
-#define VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD ( 1 )
+#define VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD (1)
 
-#define VFIO_REGION_SUBTYPE_GFX_EDID ( 1 )
+#define VFIO_REGION_SUBTYPE_GFX_EDID (1)
 
+/**
+ * struct vfio_region_gfx_edid - Layout of the EDID region of an emulated
+ * display (VFIO_REGION_SUBTYPE_GFX_EDID).
+ * @edid_offset: undocumented in the spec
+ * @edid_max_size: undocumented in the spec
+ * @edid_size: undocumented in the spec
+ * @max_xres: undocumented in the spec
+ * @max_yres: undocumented in the spec
+ * @link_state: undocumented in the spec
+ */
 struct vfio_region_gfx_edid {
 	__u32 edid_offset;
 	__u32 edid_max_size;
@@ -181,81 +334,167 @@ struct vfio_region_gfx_edid {
 #define VFIO_DEVICE_GFX_LINK_STATE_DOWN 2
 };
 
-#define VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD ( 1 )
+#define VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD (1)
 
-#define VFIO_REGION_SUBTYPE_CCW_SCHIB ( 2 )
+#define VFIO_REGION_SUBTYPE_CCW_SCHIB (2)
 
-#define VFIO_REGION_SUBTYPE_CCW_CRW ( 3 )
+#define VFIO_REGION_SUBTYPE_CCW_CRW (3)
 
-#define VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED ( 1 )
+#define VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED (1)
 
+/**
+ * struct vfio_device_migration_info - Header of the v1 migration region
+ * (deprecated, superseded by VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE).
+ * @device_state: undocumented in the spec
+ * @reserved: undocumented in the spec
+ * @pending_bytes: undocumented in the spec
+ * @data_offset: undocumented in the spec
+ * @data_size: undocumented in the spec
+ */
 struct vfio_device_migration_info {
 	__u32 device_state;
-#define VFIO_DEVICE_STATE_V1_STOP ( 0 )
-#define VFIO_DEVICE_STATE_V1_RUNNING ( 1 << 0 )
-#define VFIO_DEVICE_STATE_V1_SAVING ( 1 << 1 )
-#define VFIO_DEVICE_STATE_V1_RESUMING ( 1 << 2 )
-#define VFIO_DEVICE_STATE_MASK ( VFIO_DEVICE_STATE_V1_RUNNING | VFIO_DEVICE_STATE_V1_SAVING | VFIO_DEVICE_STATE_V1_RESUMING )
-#define VFIO_DEVICE_STATE_VALID(state) ( state & VFIO_DEVICE_STATE_V1_RESUMING ? ( state & VFIO_DEVICE_STATE_MASK ) == VFIO_DEVICE_STATE_V1_RESUMING : 1 )
-#define VFIO_DEVICE_STATE_IS_ERROR(state) ( ( state & VFIO_DEVICE_STATE_MASK ) == ( VFIO_DEVICE_STATE_V1_SAVING | VFIO_DEVICE_STATE_V1_RESUMING ) )
-#define VFIO_DEVICE_STATE_SET_ERROR(state) ( ( state & ~ VFIO_DEVICE_STATE_MASK ) | VFIO_DEVICE_STATE_V1_SAVING | VFIO_DEVICE_STATE_V1_RESUMING )
+/* Device states of the deprecated v1 migration protocol. */
+#define VFIO_DEVICE_STATE_V1_STOP (0)
+#define VFIO_DEVICE_STATE_V1_RUNNING (1 << 0)
+#define VFIO_DEVICE_STATE_V1_SAVING (1 << 1)
+#define VFIO_DEVICE_STATE_V1_RESUMING (1 << 2)
+#define VFIO_DEVICE_STATE_MASK \
+	(VFIO_DEVICE_STATE_V1_RUNNING | VFIO_DEVICE_STATE_V1_SAVING | \
+	VFIO_DEVICE_STATE_V1_RESUMING)
+#define VFIO_DEVICE_STATE_VALID(state) \
+	(state & VFIO_DEVICE_STATE_V1_RESUMING ? (state & VFIO_DEVICE_STATE_MASK) == \
+	VFIO_DEVICE_STATE_V1_RESUMING : 1)
+#define VFIO_DEVICE_STATE_IS_ERROR(state) \
+	((state & VFIO_DEVICE_STATE_MASK) == (VFIO_DEVICE_STATE_V1_SAVING | \
+	VFIO_DEVICE_STATE_V1_RESUMING))
+#define VFIO_DEVICE_STATE_SET_ERROR(state) \
+	((state & ~VFIO_DEVICE_STATE_MASK) | VFIO_DEVICE_STATE_V1_SAVING | \
+	VFIO_DEVICE_STATE_V1_RESUMING)
 	__u32 reserved;
 	__aligned_u64 pending_bytes;
 	__aligned_u64 data_offset;
 	__aligned_u64 data_size;
 };
 
+/* Region capability id: the MSI-X table in this BAR may be mapped. */
 #define VFIO_REGION_INFO_CAP_MSIX_MAPPABLE 3
 
+/* Region capability id for NVLink2 GPU RAM (no longer provided). */
 #define VFIO_REGION_INFO_CAP_NVLINK2_SSATGT 4
 
+/**
+ * struct vfio_region_info_cap_nvlink2_ssatgt - Region capability with the
+ * NVLink2 target address (no longer provided).
+ * @header: undocumented in the spec
+ * @tgt: undocumented in the spec
+ */
 struct vfio_region_info_cap_nvlink2_ssatgt {
 	struct vfio_info_cap_header header;
 	__aligned_u64 tgt;
 };
 
+/* Region capability id for NVLink2 link speed (no longer provided). */
 #define VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD 5
 
+/**
+ * struct vfio_region_info_cap_nvlink2_lnkspd - Region capability with the
+ * NVLink2 link speed (no longer provided).
+ * @header: undocumented in the spec
+ * @link_speed: undocumented in the spec
+ * @__pad: undocumented in the spec
+ */
 struct vfio_region_info_cap_nvlink2_lnkspd {
 	struct vfio_info_cap_header header;
 	__u32 link_speed;
 	__u32 __pad;
 };
 
+/**
+ * struct vfio_irq_info - Description of one interrupt index, from
+ * VFIO_DEVICE_GET_IRQ_INFO.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @index: interrupt index, set by the caller
+ * @count: number of vectors of that index
+ */
 struct vfio_irq_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_IRQ_INFO_EVENTFD ( 1 << 0 )
-#define VFIO_IRQ_INFO_MASKABLE ( 1 << 1 )
-#define VFIO_IRQ_INFO_AUTOMASKED ( 1 << 2 )
-#define VFIO_IRQ_INFO_NORESIZE ( 1 << 3 )
+/* Interrupt abilities, set by the kernel. */
+/* signalling through an eventfd is supported */
+#define VFIO_IRQ_INFO_EVENTFD (1 << 0)
+/* the interrupt can be masked and unmasked */
+#define VFIO_IRQ_INFO_MASKABLE (1 << 1)
+/*
+ * the interrupt is masked when it fires and needs an unmask (level-triggered,
+ * e.g. INTx)
+ */
+#define VFIO_IRQ_INFO_AUTOMASKED (1 << 2)
+/*
+ * the vector count cannot grow while enabled: disable and re-enable to change
+ * it
+ */
+#define VFIO_IRQ_INFO_NORESIZE (1 << 3)
 	__u32 index;
 	__u32 count;
 };
 
+/*
+ * Device: for the interrupt index in index, fills flags and count (number of
+ * vectors). EINVAL for an index the device does not have.
+ */
 #define VFIO_DEVICE_GET_IRQ_INFO _IO(VFIO_TYPE, VFIO_BASE + 9)
 
+/**
+ * struct vfio_irq_set - Argument of VFIO_DEVICE_SET_IRQS; the data array
+ * follows.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @index: interrupt index
+ * @start: first vector
+ * @count: number of vectors
+ * @data: per-vector payload as selected by the DATA_ flag
+ */
 struct vfio_irq_set {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_IRQ_SET_DATA_NONE ( 1 << 0 )
-#define VFIO_IRQ_SET_DATA_BOOL ( 1 << 1 )
-#define VFIO_IRQ_SET_DATA_EVENTFD ( 1 << 2 )
-#define VFIO_IRQ_SET_ACTION_MASK ( 1 << 3 )
-#define VFIO_IRQ_SET_ACTION_UNMASK ( 1 << 4 )
-#define VFIO_IRQ_SET_ACTION_TRIGGER ( 1 << 5 )
+/* Exactly one DATA_ bit (what data holds) and one ACTION_ bit (what to do). */
+/* no data: act on all count vectors */
+#define VFIO_IRQ_SET_DATA_NONE (1 << 0)
+/* data holds count __u8 flags: act where non-zero */
+#define VFIO_IRQ_SET_DATA_BOOL (1 << 1)
+/* data holds count __s32 eventfds (-1 removes one) */
+#define VFIO_IRQ_SET_DATA_EVENTFD (1 << 2)
+/* mask the vectors */
+#define VFIO_IRQ_SET_ACTION_MASK (1 << 3)
+/* unmask the vectors (an eventfd here unmasks when signalled) */
+#define VFIO_IRQ_SET_ACTION_UNMASK (1 << 4)
+/* trigger the vectors, or with DATA_EVENTFD have them signal the eventfds */
+#define VFIO_IRQ_SET_ACTION_TRIGGER (1 << 5)
 	__u32 index;
 	__u32 start;
 	__u32 count;
 	__u8 data[];
 };
 
+/*
+ * Device: masks, unmasks or triggers vectors start..start+count-1 of interrupt
+ * index, or binds eventfds to them; DATA_EVENTFD with count 0 and
+ * ACTION_TRIGGER disables the index. Unknown flags or ranges give EINVAL.
+ */
 #define VFIO_DEVICE_SET_IRQS _IO(VFIO_TYPE, VFIO_BASE + 10)
 
-#define VFIO_IRQ_SET_DATA_TYPE_MASK ( VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_DATA_EVENTFD )
+/* The DATA_ bits of vfio_irq_set.flags. */
+#define VFIO_IRQ_SET_DATA_TYPE_MASK \
+	(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_DATA_EVENTFD)
 
-#define VFIO_IRQ_SET_ACTION_TYPE_MASK ( VFIO_IRQ_SET_ACTION_MASK | VFIO_IRQ_SET_ACTION_UNMASK | VFIO_IRQ_SET_ACTION_TRIGGER )
+/* The ACTION_ bits of vfio_irq_set.flags. */
+#define VFIO_IRQ_SET_ACTION_TYPE_MASK \
+	(VFIO_IRQ_SET_ACTION_MASK | VFIO_IRQ_SET_ACTION_UNMASK | VFIO_IRQ_SET_ACTION_TRIGGER)
 
+/*
+ * Device: resets the device (needs VFIO_DEVICE_FLAGS_RESET; EINVAL otherwise).
+ */
 #define VFIO_DEVICE_RESET _IO(VFIO_TYPE, VFIO_BASE + 11)
 
 enum {
@@ -268,6 +507,7 @@ enum {
 	VFIO_PCI_ROM_REGION_INDEX,
 	VFIO_PCI_CONFIG_REGION_INDEX,
 	VFIO_PCI_VGA_REGION_INDEX,
+	/* number of fixed PCI region indexes; device-specific regions follow */
 	VFIO_PCI_NUM_REGIONS = 9
 };
 
@@ -298,29 +538,62 @@ enum {
 	VFIO_AP_NUM_IRQS
 };
 
+/**
+ * struct vfio_pci_dependent_device - One device affected by a hot reset, in
+ * vfio_pci_hot_reset_info.
+ * @group_id: undocumented in the spec
+ * @devid: undocumented in the spec
+ * @segment: undocumented in the spec
+ * @bus: undocumented in the spec
+ * @devfn: undocumented in the spec
+ */
 struct vfio_pci_dependent_device {
 	union {
 		__u32 group_id;
 		__u32 devid;
 #define VFIO_PCI_DEVID_OWNED 0
-#define VFIO_PCI_DEVID_NOT_OWNED - 1
+#define VFIO_PCI_DEVID_NOT_OWNED -1
 	};
 	__u16 segment;
 	__u8 bus;
 	__u8 devfn;
 };
 
+/**
+ * struct vfio_pci_hot_reset_info - Reply of VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
+ * the devices a hot reset would affect.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @count: number of entries in devices (the number needed on ENOSPC)
+ * @devices: undocumented in the spec
+ */
 struct vfio_pci_hot_reset_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID ( 1 << 0 )
-#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED ( 1 << 1 )
+/* Meaning of vfio_pci_dependent_device entries, set by the kernel. */
+/* entries carry devid instead of group_id (device opened through its cdev) */
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID (1 << 0)
+/* every affected device is owned by the caller */
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED (1 << 1)
 	__u32 count;
 	struct vfio_pci_dependent_device devices[];
 };
 
+/*
+ * Device (PCI): lists the devices a bus or slot reset would affect. ENOSPC with
+ * count set when argsz leaves too little room for the list.
+ */
 #define VFIO_DEVICE_GET_PCI_HOT_RESET_INFO _IO(VFIO_TYPE, VFIO_BASE + 12)
 
+/**
+ * struct vfio_pci_hot_reset - Argument of VFIO_DEVICE_PCI_HOT_RESET: the group
+ * fds proving ownership of every affected device.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: no flags are defined; must be 0 (EINVAL otherwise)
+ * @count: number of entries in group_fds; 0 for a device opened through its
+ *	cdev
+ * @group_fds: fds of the groups of every affected device
+ */
 struct vfio_pci_hot_reset {
 	__u32 argsz;
 	__u32 flags;
@@ -328,14 +601,43 @@ struct vfio_pci_hot_reset {
 	__s32 group_fds[];
 };
 
+/*
+ * Device (PCI): resets the slot or bus of the device. The caller passes fds of
+ * the groups of all affected devices, or none (count 0) when the device was
+ * opened through its cdev.
+ */
 #define VFIO_DEVICE_PCI_HOT_RESET _IO(VFIO_TYPE, VFIO_BASE + 13)
 
+/**
+ * struct vfio_device_gfx_plane_info - A display plane of a mediated graphics
+ * device, for VFIO_DEVICE_QUERY_GFX_PLANE.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @drm_plane_type: undocumented in the spec
+ * @drm_format: undocumented in the spec
+ * @drm_format_mod: undocumented in the spec
+ * @width: undocumented in the spec
+ * @height: undocumented in the spec
+ * @stride: undocumented in the spec
+ * @size: undocumented in the spec
+ * @x_pos: undocumented in the spec
+ * @y_pos: undocumented in the spec
+ * @x_hot: undocumented in the spec
+ * @y_hot: undocumented in the spec
+ * @region_index: undocumented in the spec
+ * @dmabuf_id: undocumented in the spec
+ * @reserved: undocumented in the spec
+ */
 struct vfio_device_gfx_plane_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_GFX_PLANE_TYPE_PROBE ( 1 << 0 )
-#define VFIO_GFX_PLANE_TYPE_DMABUF ( 1 << 1 )
-#define VFIO_GFX_PLANE_TYPE_REGION ( 1 << 2 )
+/*
+ * What VFIO_DEVICE_QUERY_GFX_PLANE asks for: PROBE with DMABUF or REGION tests
+ * support only.
+ */
+#define VFIO_GFX_PLANE_TYPE_PROBE (1 << 0)
+#define VFIO_GFX_PLANE_TYPE_DMABUF (1 << 1)
+#define VFIO_GFX_PLANE_TYPE_REGION (1 << 2)
 	__u32 drm_plane_type;
 	__u32 drm_format;
 	__aligned_u64 drm_format_mod;
@@ -354,86 +656,209 @@ struct vfio_device_gfx_plane_info {
 	__u32 reserved;
 };
 
+/*
+ * Device (mediated graphics): describes the current primary or cursor plane, or
+ * with VFIO_GFX_PLANE_TYPE_PROBE tests whether dmabuf or region export is
+ * supported.
+ */
 #define VFIO_DEVICE_QUERY_GFX_PLANE _IO(VFIO_TYPE, VFIO_BASE + 14)
 
+/*
+ * Device (mediated graphics): returns, as the result of the ioctl, a dma-buf fd
+ * for the plane whose dmabuf_id the argument points to.
+ */
 #define VFIO_DEVICE_GET_GFX_DMABUF _IO(VFIO_TYPE, VFIO_BASE + 15)
 
+/**
+ * struct vfio_device_ioeventfd - Argument of VFIO_DEVICE_IOEVENTFD.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @offset: offset in the device fd to write to
+ * @data: value to write
+ * @fd: eventfd that triggers the write; -1 removes the binding
+ * @reserved: unused
+ */
 struct vfio_device_ioeventfd {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DEVICE_IOEVENTFD_8 ( 1 << 0 )
-#define VFIO_DEVICE_IOEVENTFD_16 ( 1 << 1 )
-#define VFIO_DEVICE_IOEVENTFD_32 ( 1 << 2 )
-#define VFIO_DEVICE_IOEVENTFD_64 ( 1 << 3 )
-#define VFIO_DEVICE_IOEVENTFD_SIZE_MASK ( 0xf )
+/* Access width: exactly one bit. */
+#define VFIO_DEVICE_IOEVENTFD_8 (1 << 0)
+#define VFIO_DEVICE_IOEVENTFD_16 (1 << 1)
+#define VFIO_DEVICE_IOEVENTFD_32 (1 << 2)
+#define VFIO_DEVICE_IOEVENTFD_64 (1 << 3)
+/* The width bits of vfio_device_ioeventfd.flags. */
+#define VFIO_DEVICE_IOEVENTFD_SIZE_MASK (0xf)
 	__aligned_u64 offset;
 	__aligned_u64 data;
 	__s32 fd;
 	__u32 reserved;
 };
 
+/*
+ * Device (PCI): when the eventfd fd is signalled, the kernel writes data with
+ * the given width at offset of the device fd, without a round trip to
+ * userspace; fd -1 removes the binding.
+ */
 #define VFIO_DEVICE_IOEVENTFD _IO(VFIO_TYPE, VFIO_BASE + 16)
 
+/**
+ * struct vfio_device_feature - Argument of VFIO_DEVICE_FEATURE: a feature index
+ * and operation, followed by the feature data.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: feature index (VFIO_DEVICE_FEATURE_MASK) or-ed with
+ *	VFIO_DEVICE_FEATURE_GET/SET/PROBE
+ * @data: the feature payload, argsz - 8 bytes
+ */
 struct vfio_device_feature {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DEVICE_FEATURE_MASK ( 0xffff )
-#define VFIO_DEVICE_FEATURE_GET ( 1 << 16 )
-#define VFIO_DEVICE_FEATURE_SET ( 1 << 17 )
-#define VFIO_DEVICE_FEATURE_PROBE ( 1 << 18 )
+/*
+ * Low 16 bits of vfio_device_feature.flags: the feature index
+ * (VFIO_DEVICE_FEATURE_*).
+ */
+#define VFIO_DEVICE_FEATURE_MASK (0xffff)
+/* Operation bits above the feature index; other bits give EINVAL. */
+/* read the feature into data */
+#define VFIO_DEVICE_FEATURE_GET (1 << 16)
+/* write the feature from data */
+#define VFIO_DEVICE_FEATURE_SET (1 << 17)
+/* with GET and/or SET: only check that the operation is supported */
+#define VFIO_DEVICE_FEATURE_PROBE (1 << 18)
 	__u8 data[];
 };
 
+/*
+ * Device: gets, sets or probes the device feature whose index is in the low 16
+ * bits of flags; data (argsz - 8 bytes) carries the feature payload.
+ * Unsupported features give ENOTTY in recent kernels (EINVAL in older ones).
+ */
 #define VFIO_DEVICE_FEATURE _IO(VFIO_TYPE, VFIO_BASE + 17)
 
+/**
+ * struct vfio_device_bind_iommufd - Argument of VFIO_DEVICE_BIND_IOMMUFD.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @iommufd: iommufd to bind to
+ * @out_devid: device id within that iommufd, returned
+ * @token_uuid_ptr: user address of the 16-byte VF token UUID (with
+ *	VFIO_DEVICE_BIND_FLAG_TOKEN)
+ */
 struct vfio_device_bind_iommufd {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DEVICE_BIND_FLAG_TOKEN ( 1 << 0 )
+/* Bits of vfio_device_bind_iommufd.flags; other bits give EINVAL. */
+/* token_uuid_ptr is valid */
+#define VFIO_DEVICE_BIND_FLAG_TOKEN (1 << 0)
 	__s32 iommufd;
 	__u32 out_devid;
 	__aligned_u64 token_uuid_ptr;
 };
 
+/*
+ * Device cdev: binds the device to the iommufd given and returns its device id
+ * in out_devid; other device requests work only after this. Not allowed on fds
+ * obtained through a group.
+ */
 #define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
 
+/**
+ * struct vfio_device_attach_iommufd_pt - Argument of
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @pt_id: IOAS or page table id; may be replaced by the id actually attached
+ * @pasid: PASID (with VFIO_DEVICE_ATTACH_PASID)
+ */
 struct vfio_device_attach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DEVICE_ATTACH_PASID ( 1 << 0 )
+/* Bits of vfio_device_attach_iommufd_pt.flags; other bits give EINVAL. */
+/* attach only the PASID in pasid */
+#define VFIO_DEVICE_ATTACH_PASID (1 << 0)
 	__u32 pt_id;
 	__u32 pasid;
 };
 
+/*
+ * Device cdev: attaches the device (or one PASID of it) to the iommufd page
+ * table or IOAS pt_id; the kernel may write back the id of the table it
+ * actually used.
+ */
 #define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)
 
+/**
+ * struct vfio_device_detach_iommufd_pt - Argument of
+ * VFIO_DEVICE_DETACH_IOMMUFD_PT.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @pasid: PASID (with VFIO_DEVICE_DETACH_PASID)
+ */
 struct vfio_device_detach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DEVICE_DETACH_PASID ( 1 << 0 )
+/* Bits of vfio_device_detach_iommufd_pt.flags; other bits give EINVAL. */
+/* detach only the PASID in pasid */
+#define VFIO_DEVICE_DETACH_PASID (1 << 0)
 	__u32 pasid;
 };
 
+/*
+ * Device cdev: detaches the device (or one PASID of it) from its iommufd page
+ * table.
+ */
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 20)
 
-#define VFIO_DEVICE_FEATURE_PCI_VF_TOKEN ( 0 )
+/* Feature (SET only): a 16-byte UUID shared by a PCI SR-IOV PF and its VFs. */
+#define VFIO_DEVICE_FEATURE_PCI_VF_TOKEN (0)
 
+/**
+ * struct vfio_device_feature_migration - Payload of
+ * VFIO_DEVICE_FEATURE_MIGRATION (GET): the migration abilities of the device.
+ * @flags: undocumented in the spec
+ */
 struct vfio_device_feature_migration {
 	__aligned_u64 flags;
-#define VFIO_MIGRATION_STOP_COPY ( 1 << 0 )
-#define VFIO_MIGRATION_P2P ( 1 << 1 )
-#define VFIO_MIGRATION_PRE_COPY ( 1 << 2 )
+/* Migration abilities, set by the kernel. */
+/* supports STOP, STOP_COPY and RESUMING */
+#define VFIO_MIGRATION_STOP_COPY (1 << 0)
+/* also supports RUNNING_P2P */
+#define VFIO_MIGRATION_P2P (1 << 1)
+/* also supports PRE_COPY (and PRE_COPY_P2P with P2P) */
+#define VFIO_MIGRATION_PRE_COPY (1 << 2)
 };
 
+/* Feature (GET): migration abilities, vfio_device_feature_migration. */
 #define VFIO_DEVICE_FEATURE_MIGRATION 1
 
+/**
+ * struct vfio_device_feature_mig_state - Payload of
+ * VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE.
+ * @device_state: state (enum vfio_device_mig_state) to set or the current one
+ * @data_fd: fd of the migration data stream, or -1 if the transition has none
+ */
 struct vfio_device_feature_mig_state {
 	__u32 device_state;
 	__s32 data_fd;
 };
 
+/*
+ * Feature: GET reads the migration state, SET moves the device to a new state
+ * and may return a data fd for the state stream.
+ */
 #define VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE 2
 
+/**
+ * enum vfio_device_mig_state - Migration states of a device.
+ * @VFIO_DEVICE_STATE_ERROR: undocumented in the spec
+ * @VFIO_DEVICE_STATE_STOP: undocumented in the spec
+ * @VFIO_DEVICE_STATE_RUNNING: undocumented in the spec
+ * @VFIO_DEVICE_STATE_STOP_COPY: undocumented in the spec
+ * @VFIO_DEVICE_STATE_RESUMING: undocumented in the spec
+ * @VFIO_DEVICE_STATE_RUNNING_P2P: undocumented in the spec
+ * @VFIO_DEVICE_STATE_PRE_COPY: undocumented in the spec
+ * @VFIO_DEVICE_STATE_PRE_COPY_P2P: undocumented in the spec
+ * @VFIO_DEVICE_STATE_NR: number of states
+ */
 enum vfio_device_mig_state {
 	VFIO_DEVICE_STATE_ERROR = 0,
 	VFIO_DEVICE_STATE_STOP = 1,
@@ -446,27 +871,68 @@ enum vfio_device_mig_state {
 	VFIO_DEVICE_STATE_NR,
 };
 
+/**
+ * struct vfio_precopy_info - Reply of VFIO_MIG_GET_PRECOPY_INFO: estimates of
+ * the data still to read in the pre-copy phase.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @initial_bytes: initial data still to read
+ * @dirty_bytes: data changed since it was read
+ */
 struct vfio_precopy_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_PRECOPY_INFO_REINIT ( 1 << 0 )
+/*
+ * Output bits, meaningful only after VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 was
+ * set; otherwise the field is not interpreted.
+ */
+/* new initial data is present on the stream */
+#define VFIO_PRECOPY_INFO_REINIT (1 << 0)
 	__aligned_u64 initial_bytes;
 	__aligned_u64 dirty_bytes;
 };
 
+/*
+ * Migration data fd: in a PRE_COPY state, reports how many initial and dirty
+ * bytes are left to read; EINVAL in other states.
+ */
 #define VFIO_MIG_GET_PRECOPY_INFO _IO(VFIO_TYPE, VFIO_BASE + 21)
 
+/*
+ * Feature (SET): let the device enter a low power state; it leaves it on access
+ * or with VFIO_DEVICE_FEATURE_LOW_POWER_EXIT.
+ */
 #define VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY 3
 
+/**
+ * struct vfio_device_low_power_entry_with_wakeup - Payload of
+ * VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP.
+ * @wakeup_eventfd: eventfd signalled on wakeup
+ * @reserved: must be 0
+ */
 struct vfio_device_low_power_entry_with_wakeup {
 	__s32 wakeup_eventfd;
 	__u32 reserved;
 };
 
+/*
+ * Feature (SET): as LOW_POWER_ENTRY, and signal wakeup_eventfd when the device
+ * wakes up.
+ */
 #define VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP 4
 
+/* Feature (SET): leave the low power state. */
 #define VFIO_DEVICE_FEATURE_LOW_POWER_EXIT 5
 
+/**
+ * struct vfio_device_feature_dma_logging_control - Payload of
+ * VFIO_DEVICE_FEATURE_DMA_LOGGING_START: the IOVA ranges whose device writes
+ * are tracked.
+ * @page_size: tracking granularity in bytes
+ * @num_ranges: entries at ranges
+ * @__reserved: undocumented in the spec
+ * @ranges: user address of an array of vfio_device_feature_dma_logging_range
+ */
 struct vfio_device_feature_dma_logging_control {
 	__aligned_u64 page_size;
 	__u32 num_ranges;
@@ -474,15 +940,30 @@ struct vfio_device_feature_dma_logging_control {
 	__aligned_u64 ranges;
 };
 
+/**
+ * struct vfio_device_feature_dma_logging_range - One IOVA range to track.
+ * @iova: undocumented in the spec
+ * @length: undocumented in the spec
+ */
 struct vfio_device_feature_dma_logging_range {
 	__aligned_u64 iova;
 	__aligned_u64 length;
 };
 
+/* Feature (SET): start dirty tracking of device DMA in the given ranges. */
 #define VFIO_DEVICE_FEATURE_DMA_LOGGING_START 6
 
+/* Feature (SET): stop dirty tracking of device DMA. */
 #define VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP 7
 
+/**
+ * struct vfio_device_feature_dma_logging_report - Payload of
+ * VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT.
+ * @iova: undocumented in the spec
+ * @length: undocumented in the spec
+ * @page_size: undocumented in the spec
+ * @bitmap: user address of the bitmap to fill, one bit per page_size
+ */
 struct vfio_device_feature_dma_logging_report {
 	__aligned_u64 iova;
 	__aligned_u64 length;
@@ -490,29 +971,63 @@ struct vfio_device_feature_dma_logging_report {
 	__aligned_u64 bitmap;
 };
 
+/*
+ * Feature (GET): fill a bitmap with the pages of an IOVA range the device wrote
+ * since the last report.
+ */
 #define VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT 8
 
+/**
+ * struct vfio_device_feature_mig_data_size - Payload of
+ * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE.
+ * @stop_copy_length: estimated bytes
+ */
 struct vfio_device_feature_mig_data_size {
 	__aligned_u64 stop_copy_length;
 };
 
+/* Feature (GET): estimated size of the data STOP_COPY would produce. */
 #define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
 
+/**
+ * struct vfio_device_feature_bus_master - Payload of
+ * VFIO_DEVICE_FEATURE_BUS_MASTER.
+ * @op: VFIO_DEVICE_FEATURE_CLEAR_MASTER or VFIO_DEVICE_FEATURE_SET_MASTER
+ */
 struct vfio_device_feature_bus_master {
 	__u32 op;
 #define VFIO_DEVICE_FEATURE_CLEAR_MASTER 0
 #define VFIO_DEVICE_FEATURE_SET_MASTER 1
 };
 
+/* Feature (SET): enable or disable bus mastering (DMA) of the device. */
 #define VFIO_DEVICE_FEATURE_BUS_MASTER 10
 
+/*
+ * Feature (GET): create a dma-buf fd for ranges of a region; returned as the
+ * result of the ioctl.
+ */
 #define VFIO_DEVICE_FEATURE_DMA_BUF 11
 
+/**
+ * struct vfio_region_dma_range - A slice of a region: offset and length in
+ * bytes.
+ * @offset: undocumented in the spec
+ * @length: undocumented in the spec
+ */
 struct vfio_region_dma_range {
 	__u64 offset;
 	__u64 length;
 };
 
+/**
+ * struct vfio_device_feature_dma_buf - Payload of VFIO_DEVICE_FEATURE_DMA_BUF.
+ * @region_index: region to export
+ * @open_flags: open(2) flags for the dma-buf file (O_RDWR, O_CLOEXEC, ...)
+ * @flags: no flags are defined; should be 0
+ * @nr_ranges: entries in dma_ranges
+ * @dma_ranges: undocumented in the spec
+ */
 struct vfio_device_feature_dma_buf {
 	__u32 region_index;
 	__u32 open_flags;
@@ -521,31 +1036,63 @@ struct vfio_device_feature_dma_buf {
 	struct vfio_region_dma_range dma_ranges[] __counted_by(nr_ranges);
 };
 
+/* Feature (SET): opt in to vfio_precopy_info.flags as an output field. */
 #define VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 12
 
+/**
+ * struct vfio_device_feature_zpci_err - Payload of
+ * VFIO_DEVICE_FEATURE_ZPCI_ERROR (s390).
+ * @data: undocumented in the spec
+ */
 struct vfio_device_feature_zpci_err {
 	__aligned_u64 data;
 };
 
 #define VFIO_DEVICE_FEATURE_ZPCI_ERROR 13
 
+/**
+ * struct vfio_iommu_type1_info - Reply of VFIO_IOMMU_GET_INFO on a type1
+ * container.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @iova_pgsizes: bitmap of supported IOMMU page sizes
+ * @cap_offset: offset of the first capability (with VFIO_IOMMU_INFO_CAPS)
+ * @pad: unused
+ */
 struct vfio_iommu_type1_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_IOMMU_INFO_PGSIZES ( 1 << 0 )
-#define VFIO_IOMMU_INFO_CAPS ( 1 << 1 )
+/* Bits set by the kernel. */
+/* iova_pgsizes is valid */
+#define VFIO_IOMMU_INFO_PGSIZES (1 << 0)
+/* cap_offset points to a capability chain */
+#define VFIO_IOMMU_INFO_CAPS (1 << 1)
 	__aligned_u64 iova_pgsizes;
 	__u32 cap_offset;
 	__u32 pad;
 };
 
+/* type1 info capability id: the usable IOVA ranges. */
 #define VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE 1
 
+/**
+ * struct vfio_iova_range - An IOVA range, both ends inclusive.
+ * @start: undocumented in the spec
+ * @end: undocumented in the spec
+ */
 struct vfio_iova_range {
 	__u64 start;
 	__u64 end;
 };
 
+/**
+ * struct vfio_iommu_type1_info_cap_iova_range - type1 info capability listing
+ * the IOVA ranges DMA mappings may use.
+ * @header: undocumented in the spec
+ * @nr_iovas: undocumented in the spec
+ * @reserved: undocumented in the spec
+ * @iova_ranges: undocumented in the spec
+ */
 struct vfio_iommu_type1_info_cap_iova_range {
 	struct vfio_info_cap_header header;
 	__u32 nr_iovas;
@@ -553,8 +1100,17 @@ struct vfio_iommu_type1_info_cap_iova_range {
 	struct vfio_iova_range iova_ranges[];
 };
 
+/* type1 info capability id: dirty page tracking parameters. */
 #define VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION 2
 
+/**
+ * struct vfio_iommu_type1_info_cap_migration - type1 info capability describing
+ * dirty page tracking.
+ * @header: undocumented in the spec
+ * @flags: no flags are defined; the kernel writes 0
+ * @pgsize_bitmap: page sizes usable for dirty tracking
+ * @max_dirty_bitmap_size: largest bitmap one request may ask for, in bytes
+ */
 struct vfio_iommu_type1_info_cap_migration {
 	struct vfio_info_cap_header header;
 	__u32 flags;
@@ -562,85 +1118,203 @@ struct vfio_iommu_type1_info_cap_migration {
 	__u64 max_dirty_bitmap_size;
 };
 
+/* type1 info capability id: how many more DMA mappings may be created. */
 #define VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL 3
 
+/**
+ * struct vfio_iommu_type1_info_dma_avail - type1 info capability with the
+ * number of DMA mappings still available.
+ * @header: undocumented in the spec
+ * @avail: number of DMA mappings that may still be created
+ */
 struct vfio_iommu_type1_info_dma_avail {
 	struct vfio_info_cap_header header;
 	__u32 avail;
 };
 
+/*
+ * type1 container: fills vfio_iommu_type1_info (supported IOMMU page sizes,
+ * capability chain).
+ */
 #define VFIO_IOMMU_GET_INFO _IO(VFIO_TYPE, VFIO_BASE + 12)
 
+/**
+ * struct vfio_iommu_type1_dma_map - Argument of VFIO_IOMMU_MAP_DMA: map size
+ * bytes of user memory at vaddr to iova.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @vaddr: user address of the memory
+ * @iova: I/O virtual address to map at
+ * @size: length in bytes
+ */
 struct vfio_iommu_type1_dma_map {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DMA_MAP_FLAG_READ ( 1 << 0 )
-#define VFIO_DMA_MAP_FLAG_WRITE ( 1 << 1 )
-#define VFIO_DMA_MAP_FLAG_VADDR ( 1 << 2 )
+/*
+ * Bits of vfio_iommu_type1_dma_map.flags; other bits give EINVAL (sPAPR accepts
+ * only READ and WRITE).
+ */
+/* the device may read the memory */
+#define VFIO_DMA_MAP_FLAG_READ (1 << 0)
+/* the device may write the memory */
+#define VFIO_DMA_MAP_FLAG_WRITE (1 << 1)
+/*
+ * only replace the user address of an existing mapping (after an unmap with
+ * VFIO_DMA_UNMAP_FLAG_VADDR)
+ */
+#define VFIO_DMA_MAP_FLAG_VADDR (1 << 2)
 	__u64 vaddr;
 	__u64 iova;
 	__u64 size;
 };
 
+/*
+ * type1 or sPAPR container: maps size bytes of user memory at vaddr into the
+ * IOMMU at iova, pinning the pages.
+ */
 #define VFIO_IOMMU_MAP_DMA _IO(VFIO_TYPE, VFIO_BASE + 13)
 
+/**
+ * struct vfio_bitmap - A user buffer receiving a dirty page bitmap.
+ * @pgsize: page size one bit stands for
+ * @size: size of the bitmap buffer in bytes
+ * @data: user address of the bitmap
+ */
 struct vfio_bitmap {
 	__u64 pgsize;
 	__u64 size;
 	__u64 *data;
 };
 
+/**
+ * struct vfio_iommu_type1_dma_unmap - Argument of VFIO_IOMMU_UNMAP_DMA; with
+ * VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP a struct vfio_bitmap follows.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @iova: start of the range
+ * @size: length of the range; on return, bytes actually unmapped
+ * @data: undocumented in the spec
+ */
 struct vfio_iommu_type1_dma_unmap {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP ( 1 << 0 )
-#define VFIO_DMA_UNMAP_FLAG_ALL ( 1 << 1 )
-#define VFIO_DMA_UNMAP_FLAG_VADDR ( 1 << 2 )
+/*
+ * Bits of vfio_iommu_type1_dma_unmap.flags; other bits give EINVAL (sPAPR
+ * accepts none).
+ */
+/* also return the dirty bitmap of the range in the vfio_bitmap that follows */
+#define VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP (1 << 0)
+/* unmap everything; iova and size must be 0 */
+#define VFIO_DMA_UNMAP_FLAG_ALL (1 << 1)
+/*
+ * keep the mappings but invalidate their user addresses until
+ * VFIO_DMA_MAP_FLAG_VADDR supplies new ones
+ */
+#define VFIO_DMA_UNMAP_FLAG_VADDR (1 << 2)
 	__u64 iova;
 	__u64 size;
 	__u8 data[];
 };
 
+/*
+ * type1 or sPAPR container: unmaps the IOVA range and writes back in size how
+ * many bytes were unmapped.
+ */
 #define VFIO_IOMMU_UNMAP_DMA _IO(VFIO_TYPE, VFIO_BASE + 14)
 
+/*
+ * sPAPR (v1) container: enables the IOMMU and charges the DMA window against
+ * the locked-memory limit.
+ */
 #define VFIO_IOMMU_ENABLE _IO(VFIO_TYPE, VFIO_BASE + 15)
 
+/* sPAPR (v1) container: disables the IOMMU. */
 #define VFIO_IOMMU_DISABLE _IO(VFIO_TYPE, VFIO_BASE + 16)
 
+/**
+ * struct vfio_iommu_type1_dirty_bitmap - Argument of VFIO_IOMMU_DIRTY_PAGES;
+ * with GET_BITMAP a vfio_iommu_type1_dirty_bitmap_get follows.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @data: undocumented in the spec
+ */
 struct vfio_iommu_type1_dirty_bitmap {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_IOMMU_DIRTY_PAGES_FLAG_START ( 1 << 0 )
-#define VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP ( 1 << 1 )
-#define VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP ( 1 << 2 )
+/* Exactly one operation; other bits give EINVAL. */
+/* start dirty page tracking */
+#define VFIO_IOMMU_DIRTY_PAGES_FLAG_START (1 << 0)
+/* stop dirty page tracking */
+#define VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP (1 << 1)
+/* read the dirty bitmap of a range */
+#define VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP (1 << 2)
 	__u8 data[];
 };
 
+/**
+ * struct vfio_iommu_type1_dirty_bitmap_get - IOVA range and output bitmap for
+ * VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP.
+ * @iova: undocumented in the spec
+ * @size: undocumented in the spec
+ * @bitmap: undocumented in the spec
+ */
 struct vfio_iommu_type1_dirty_bitmap_get {
 	__u64 iova;
 	__u64 size;
 	struct vfio_bitmap bitmap;
 };
 
+/*
+ * type1 v2 container: starts or stops dirty page tracking, or reads the dirty
+ * bitmap of an IOVA range (EACCES on a v1 container).
+ */
 #define VFIO_IOMMU_DIRTY_PAGES _IO(VFIO_TYPE, VFIO_BASE + 17)
 
+/**
+ * struct vfio_iommu_spapr_tce_ddw_info - Dynamic DMA window limits of an sPAPR
+ * container.
+ * @pgsizes: undocumented in the spec
+ * @max_dynamic_windows_supported: undocumented in the spec
+ * @levels: undocumented in the spec
+ */
 struct vfio_iommu_spapr_tce_ddw_info {
 	__u64 pgsizes;
 	__u32 max_dynamic_windows_supported;
 	__u32 levels;
 };
 
+/**
+ * struct vfio_iommu_spapr_tce_info - Reply of VFIO_IOMMU_SPAPR_TCE_GET_INFO.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: undocumented in the spec
+ * @dma32_window_start: bus address of the default 32-bit window
+ * @dma32_window_size: its size in bytes
+ * @ddw: undocumented in the spec
+ */
 struct vfio_iommu_spapr_tce_info {
 	__u32 argsz;
 	__u32 flags;
-#define VFIO_IOMMU_SPAPR_INFO_DDW ( 1 << 0 )
+/* Bits set by the kernel. */
+/* ddw is valid: dynamic DMA windows are supported */
+#define VFIO_IOMMU_SPAPR_INFO_DDW (1 << 0)
 	__u32 dma32_window_start;
 	__u32 dma32_window_size;
 	struct vfio_iommu_spapr_tce_ddw_info ddw;
 };
 
+/*
+ * sPAPR container: reports the default 32-bit DMA window and, if supported,
+ * dynamic window limits.
+ */
 #define VFIO_IOMMU_SPAPR_TCE_GET_INFO _IO(VFIO_TYPE, VFIO_BASE + 12)
 
+/**
+ * struct vfio_eeh_pe_err - Error to inject with VFIO_EEH_PE_INJECT_ERR.
+ * @type: undocumented in the spec
+ * @func: undocumented in the spec
+ * @addr: undocumented in the spec
+ * @mask: undocumented in the spec
+ */
 struct vfio_eeh_pe_err {
 	__u32 type;
 	__u32 func;
@@ -648,6 +1322,13 @@ struct vfio_eeh_pe_err {
 	__u64 mask;
 };
 
+/**
+ * struct vfio_eeh_pe_op - Argument of VFIO_EEH_PE_OP.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: no flags are defined; must be 0 (EINVAL otherwise)
+ * @op: operation, VFIO_EEH_PE_*
+ * @err: undocumented in the spec
+ */
 struct vfio_eeh_pe_op {
 	__u32 argsz;
 	__u32 flags;
@@ -657,6 +1338,10 @@ struct vfio_eeh_pe_op {
 	};
 };
 
+/*
+ * EEH operations in vfio_eeh_pe_op.op: disable, enable, unfreeze MMIO or DMA,
+ * get state, reset, configure, inject an error.
+ */
 #define VFIO_EEH_PE_DISABLE 0
 
 #define VFIO_EEH_PE_ENABLE 1
@@ -667,6 +1352,7 @@ struct vfio_eeh_pe_op {
 
 #define VFIO_EEH_PE_GET_STATE 4
 
+/* States VFIO_EEH_PE_GET_STATE returns. */
 #define VFIO_EEH_PE_STATE_NORMAL 0
 
 #define VFIO_EEH_PE_STATE_RESET 1
@@ -687,8 +1373,20 @@ struct vfio_eeh_pe_op {
 
 #define VFIO_EEH_PE_INJECT_ERR 9
 
+/*
+ * sPAPR container: performs an EEH operation on the partitionable endpoints of
+ * its groups; the state query returns the state as the result of the ioctl.
+ */
 #define VFIO_EEH_PE_OP _IO(VFIO_TYPE, VFIO_BASE + 21)
 
+/**
+ * struct vfio_iommu_spapr_register_memory - A user memory range for
+ * VFIO_IOMMU_SPAPR_(UN)REGISTER_MEMORY.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: no flags are defined; must be 0 (EINVAL otherwise)
+ * @vaddr: user address of the memory
+ * @size: length in bytes
+ */
 struct vfio_iommu_spapr_register_memory {
 	__u32 argsz;
 	__u32 flags;
@@ -696,10 +1394,28 @@ struct vfio_iommu_spapr_register_memory {
 	__u64 size;
 };
 
+/*
+ * sPAPR v2 container: preregisters (pins) user memory for later DMA mappings.
+ */
 #define VFIO_IOMMU_SPAPR_REGISTER_MEMORY _IO(VFIO_TYPE, VFIO_BASE + 17)
 
+/*
+ * sPAPR v2 container: releases memory registered with
+ * VFIO_IOMMU_SPAPR_REGISTER_MEMORY.
+ */
 #define VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY _IO(VFIO_TYPE, VFIO_BASE + 18)
 
+/**
+ * struct vfio_iommu_spapr_tce_create - Argument of VFIO_IOMMU_SPAPR_TCE_CREATE.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: no flags are defined; must be 0 (EINVAL otherwise)
+ * @page_shift: log2 of the IOMMU page size
+ * @__resv1: undocumented in the spec
+ * @window_size: window size in bytes
+ * @levels: number of TCE table levels
+ * @__resv2: undocumented in the spec
+ * @start_addr: bus address of the new window, returned
+ */
 struct vfio_iommu_spapr_tce_create {
 	__u32 argsz;
 	__u32 flags;
@@ -711,14 +1427,25 @@ struct vfio_iommu_spapr_tce_create {
 	__u64 start_addr;
 };
 
+/*
+ * sPAPR v2 container: creates a DMA window and returns its bus address in
+ * start_addr.
+ */
 #define VFIO_IOMMU_SPAPR_TCE_CREATE _IO(VFIO_TYPE, VFIO_BASE + 19)
 
+/**
+ * struct vfio_iommu_spapr_tce_remove - Argument of VFIO_IOMMU_SPAPR_TCE_REMOVE.
+ * @argsz: size of the whole argument in bytes, set by the caller
+ * @flags: no flags are defined; must be 0 (EINVAL otherwise)
+ * @start_addr: bus address of the window to remove
+ */
 struct vfio_iommu_spapr_tce_remove {
 	__u32 argsz;
 	__u32 flags;
 	__u64 start_addr;
 };
 
+/* sPAPR v2 container: removes the DMA window starting at start_addr. */
 #define VFIO_IOMMU_SPAPR_TCE_REMOVE _IO(VFIO_TYPE, VFIO_BASE + 20)
 
 #endif /* VFIO_H */

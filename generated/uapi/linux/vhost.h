@@ -7,9 +7,8 @@
 #define _LINUX_VHOST_H
 
 /*
- * The vhost character devices (vhost-net, vhost-scsi, vhost-vsock,
- * vhost-vdpa): ioctls that set up virtqueues, memory, features and device
- * state.
+ * The vhost character devices (vhost-net, vhost-scsi, vhost-vsock, vhost-vdpa):
+ * ioctls that set up virtqueues, memory, features and device state.
  */
 
 #include <linux/vhost_types.h>
@@ -18,124 +17,325 @@
 
 #include <linux/ioctl.h>
 
-#define VHOST_FILE_UNBIND - 1
+/*
+ * fd value (-1) that detaches the eventfd or backend currently bound to a
+ * virtqueue or to the config interrupt.
+ */
+#define VHOST_FILE_UNBIND -1
 
+/* ioctl type (magic number) shared by all vhost requests. */
 #define VHOST_VIRTIO 0xAF
 
+/*
+ * Reads the 64-bit mask of features the device offers: virtio feature bits plus
+ * vhost bits such as VHOST_F_LOG_ALL.
+ */
 #define VHOST_GET_FEATURES _IOR(VHOST_VIRTIO, 0x00, __u64)
 
+/*
+ * Writes the features the driver accepted, a subset of VHOST_GET_FEATURES. Bits
+ * the device does not offer are refused (EOPNOTSUPP on net, scsi and vsock;
+ * EINVAL on vhost-vdpa, which also answers EBUSY once FEATURES_OK is set).
+ */
 #define VHOST_SET_FEATURES _IOW(VHOST_VIRTIO, 0x00, __u64)
 
+/*
+ * Makes the calling process the owner of the device; its address space is used
+ * for all ring and buffer accesses and most other requests then need the owner
+ * (EPERM otherwise). EBUSY if the device already has an owner.
+ */
 #define VHOST_SET_OWNER _IO(VHOST_VIRTIO, 0x01)
 
+/*
+ * Releases ownership and returns the device to its initial state (memory table,
+ * rings and log cleared), so another process can take it over.
+ */
 #define VHOST_RESET_OWNER _IO(VHOST_VIRTIO, 0x02)
 
+/*
+ * Sets the guest memory layout: nregions vhost_memory_region entries mapping
+ * guest physical ranges to userspace addresses. More regions than the
+ * max_mem_regions module parameter (default 64) give E2BIG, non-zero padding
+ * EOPNOTSUPP.
+ */
 #define VHOST_SET_MEM_TABLE _IOW(VHOST_VIRTIO, 0x03, struct vhost_memory)
 
+/*
+ * Sets the userspace address (passed in the __u64) of the dirty-page bitmap the
+ * device writes while VHOST_F_LOG_ALL is negotiated; one bit covers
+ * VHOST_PAGE_SIZE bytes of guest memory.
+ */
 #define VHOST_SET_LOG_BASE _IOW(VHOST_VIRTIO, 0x04, __u64)
 
+/*
+ * Sets an eventfd the device signals after writing to the dirty log; -1 removes
+ * it.
+ */
 #define VHOST_SET_LOG_FD _IOW(VHOST_VIRTIO, 0x07, int)
 
+/*
+ * Creates a worker thread for the device and returns its id in worker_id. Only
+ * the owner may call it, after VHOST_SET_OWNER.
+ */
 #define VHOST_NEW_WORKER _IOR(VHOST_VIRTIO, 0x8, struct vhost_worker_state)
 
+/*
+ * Frees the worker named by worker_id; it must no longer serve any virtqueue.
+ */
 #define VHOST_FREE_WORKER _IOW(VHOST_VIRTIO, 0x9, struct vhost_worker_state)
 
+/*
+ * Sets the size of virtqueue index to num descriptors: a power of two, at most
+ * 32768 (EINVAL otherwise); EBUSY while the ring is running.
+ */
 #define VHOST_SET_VRING_NUM _IOW(VHOST_VIRTIO, 0x10, struct vhost_vring_state)
 
+/*
+ * Sets the userspace addresses of the descriptor table, available ring and used
+ * ring of virtqueue index, and with VHOST_VRING_F_LOG the guest address of the
+ * used ring for dirty logging. Misaligned rings give EINVAL, other flag bits
+ * EOPNOTSUPP.
+ */
 #define VHOST_SET_VRING_ADDR _IOW(VHOST_VIRTIO, 0x11, struct vhost_vring_addr)
 
+/*
+ * Sets the ring index virtqueue index starts from (split rings: the last
+ * available index; packed rings: avail and used index with wrap counters packed
+ * into num). EBUSY while the ring is running.
+ */
 #define VHOST_SET_VRING_BASE _IOW(VHOST_VIRTIO, 0x12, struct vhost_vring_state)
 
+/*
+ * Returns in num the current ring index of virtqueue index, in the same
+ * encoding as VHOST_SET_VRING_BASE.
+ */
 #define VHOST_GET_VRING_BASE _IOWR(VHOST_VIRTIO, 0x12, struct vhost_vring_state)
 
+/*
+ * Ring byte orders for VHOST_SET/GET_VRING_ENDIAN (vhost_vring_state.num); only
+ * meaningful for legacy devices without VIRTIO_F_VERSION_1.
+ */
 #define VHOST_VRING_LITTLE_ENDIAN 0
 #define VHOST_VRING_BIG_ENDIAN 1
 
+/*
+ * Sets the byte order of a legacy ring (VHOST_VRING_LITTLE_ENDIAN or
+ * VHOST_VRING_BIG_ENDIAN in num). Needs CONFIG_VHOST_CROSS_ENDIAN_LEGACY
+ * (ENOTTY otherwise); other values give EINVAL, EBUSY while the ring is
+ * running.
+ */
 #define VHOST_SET_VRING_ENDIAN _IOW(VHOST_VIRTIO, 0x13, struct vhost_vring_state)
 
+/* Returns in num the byte order of virtqueue index (VHOST_VRING_*_ENDIAN). */
 #define VHOST_GET_VRING_ENDIAN _IOW(VHOST_VIRTIO, 0x14, struct vhost_vring_state)
 
+/* Moves virtqueue index to the worker worker_id created by VHOST_NEW_WORKER. */
 #define VHOST_ATTACH_VRING_WORKER _IOW(VHOST_VIRTIO, 0x15, struct vhost_vring_worker)
 
+/* Returns in worker_id the worker that serves virtqueue index. */
 #define VHOST_GET_VRING_WORKER _IOWR(VHOST_VIRTIO, 0x16, struct vhost_vring_worker)
 
+/*
+ * Binds the eventfd the driver side signals when it makes buffers available on
+ * virtqueue index; -1 unbinds.
+ */
 #define VHOST_SET_VRING_KICK _IOW(VHOST_VIRTIO, 0x20, struct vhost_vring_file)
 
+/*
+ * Binds the eventfd the device signals after using buffers of virtqueue index
+ * (the guest interrupt); -1 unbinds.
+ */
 #define VHOST_SET_VRING_CALL _IOW(VHOST_VIRTIO, 0x21, struct vhost_vring_file)
 
+/*
+ * Binds an eventfd the device signals when it hits an error on virtqueue index;
+ * -1 unbinds.
+ */
 #define VHOST_SET_VRING_ERR _IOW(VHOST_VIRTIO, 0x22, struct vhost_vring_file)
 
+/*
+ * Sets in num how many microseconds the worker busy-polls virtqueue index
+ * before it sleeps; 0 disables polling.
+ */
 #define VHOST_SET_VRING_BUSYLOOP_TIMEOUT _IOW(VHOST_VIRTIO, 0x23, struct vhost_vring_state)
 
+/* Returns in num the busy-poll timeout of virtqueue index, in microseconds. */
 #define VHOST_GET_VRING_BUSYLOOP_TIMEOUT _IOW(VHOST_VIRTIO, 0x24, struct vhost_vring_state)
 
+/*
+ * Enables backend features: a mask of 1ULL << VHOST_BACKEND_F_* bits. Bits the
+ * device does not offer give EOPNOTSUPP.
+ */
 #define VHOST_SET_BACKEND_FEATURES _IOW(VHOST_VIRTIO, 0x25, __u64)
 
+/*
+ * Reads the mask of backend features (1ULL << VHOST_BACKEND_F_*) the device
+ * offers.
+ */
 #define VHOST_GET_BACKEND_FEATURES _IOR(VHOST_VIRTIO, 0x26, __u64)
 
+/*
+ * vhost-net: attaches the socket (tap, macvtap or packet socket) given as fd to
+ * virtqueue index; -1 detaches it.
+ */
 #define VHOST_NET_SET_BACKEND _IOW(VHOST_VIRTIO, 0x30, struct vhost_vring_file)
 
+/*
+ * vhost-scsi: binds the device to the target portal group named by vhost_wwpn
+ * and vhost_tpgt; reserved must be 0 (EOPNOTSUPP otherwise).
+ */
 #define VHOST_SCSI_SET_ENDPOINT _IOW(VHOST_VIRTIO, 0x40, struct vhost_scsi_target)
 
+/*
+ * vhost-scsi: unbinds the device from the target portal group named in the
+ * argument.
+ */
 #define VHOST_SCSI_CLEAR_ENDPOINT _IOW(VHOST_VIRTIO, 0x41, struct vhost_scsi_target)
 
+/*
+ * vhost-scsi: stores VHOST_SCSI_ABI_VERSION in the int the argument points to.
+ */
 #define VHOST_SCSI_GET_ABI_VERSION _IOW(VHOST_VIRTIO, 0x42, int)
 
+/*
+ * vhost-scsi: sets the flag saying hotplug events were dropped, so the next
+ * event carries VIRTIO_SCSI_T_EVENTS_MISSED.
+ */
 #define VHOST_SCSI_SET_EVENTS_MISSED _IOW(VHOST_VIRTIO, 0x43, __u32)
 
+/* vhost-scsi: reads the events-missed flag. */
 #define VHOST_SCSI_GET_EVENTS_MISSED _IOW(VHOST_VIRTIO, 0x44, __u32)
 
+/*
+ * vhost-vsock: assigns the guest context id (CID). Reserved or out-of-range
+ * CIDs give EINVAL, a CID already in use EADDRINUSE.
+ */
 #define VHOST_VSOCK_SET_GUEST_CID _IOW(VHOST_VIRTIO, 0x60, __u64)
 
+/* vhost-vsock: starts (1) or stops (0) the datapath. */
 #define VHOST_VSOCK_SET_RUNNING _IOW(VHOST_VIRTIO, 0x61, int)
 
+/* vhost-vdpa: reads the virtio device id (VIRTIO_ID_*) of the vDPA device. */
 #define VHOST_VDPA_GET_DEVICE_ID _IOR(VHOST_VIRTIO, 0x70, __u32)
 
+/* vhost-vdpa: reads the virtio device status byte (VIRTIO_CONFIG_S_*). */
 #define VHOST_VDPA_GET_STATUS _IOR(VHOST_VIRTIO, 0x71, __u8)
 
+/*
+ * vhost-vdpa: writes the device status byte. Bits may only be added; clearing a
+ * bit other than by writing 0 (reset) gives EINVAL.
+ */
 #define VHOST_VDPA_SET_STATUS _IOW(VHOST_VIRTIO, 0x72, __u8)
 
+/*
+ * vhost-vdpa: copies len bytes of device config space starting at off into buf.
+ * An empty or out-of-range window gives EINVAL.
+ */
 #define VHOST_VDPA_GET_CONFIG _IOR(VHOST_VIRTIO, 0x73, struct vhost_vdpa_config)
 
+/*
+ * vhost-vdpa: writes len bytes from buf into device config space at off. An
+ * empty or out-of-range window gives EINVAL.
+ */
 #define VHOST_VDPA_SET_CONFIG _IOW(VHOST_VIRTIO, 0x74, struct vhost_vdpa_config)
 
+/* vhost-vdpa: marks virtqueue index ready (num 1) or not ready (num 0). */
 #define VHOST_VDPA_SET_VRING_ENABLE _IOW(VHOST_VIRTIO, 0x75, struct vhost_vring_state)
 
+/* vhost-vdpa: reads the largest virtqueue size the device supports. */
 #define VHOST_VDPA_GET_VRING_NUM _IOR(VHOST_VIRTIO, 0x76, __u16)
 
+/*
+ * vhost-vdpa: binds an eventfd the device signals when its config space
+ * changes; -1 unbinds.
+ */
 #define VHOST_VDPA_SET_CONFIG_CALL _IOW(VHOST_VIRTIO, 0x77, int)
 
+/*
+ * vhost-vdpa: reads the IOVA window [first, last] that IOTLB updates may use.
+ */
 #define VHOST_VDPA_GET_IOVA_RANGE _IOR(VHOST_VIRTIO, 0x78, struct vhost_vdpa_iova_range)
 
+/* vhost-vdpa: reads the size of the device config space in bytes. */
 #define VHOST_VDPA_GET_CONFIG_SIZE _IOR(VHOST_VIRTIO, 0x79, __u32)
 
+/*
+ * vhost-vdpa: reads the number of address spaces (ASIDs) the device supports.
+ */
 #define VHOST_VDPA_GET_AS_NUM _IOR(VHOST_VIRTIO, 0x7A, unsigned int)
 
+/*
+ * vhost-vdpa: for the virtqueue in index, returns in num the group it belongs
+ * to.
+ */
 #define VHOST_VDPA_GET_VRING_GROUP _IOWR(VHOST_VIRTIO, 0x7B, struct vhost_vring_state)
 
+/*
+ * vhost-vdpa: binds the virtqueue group in index to the address space in num;
+ * num at or above VHOST_VDPA_GET_AS_NUM gives EINVAL.
+ */
 #define VHOST_VDPA_SET_GROUP_ASID _IOW(VHOST_VIRTIO, 0x7C, struct vhost_vring_state)
 
+/*
+ * vhost-vdpa: suspends the device: it stops processing virtqueues but keeps
+ * their state, which can then be read back. EOPNOTSUPP if the parent driver
+ * cannot suspend.
+ */
 #define VHOST_VDPA_SUSPEND _IO(VHOST_VIRTIO, 0x7D)
 
+/*
+ * vhost-vdpa: resumes a suspended device. EOPNOTSUPP if the parent driver
+ * cannot resume.
+ */
 #define VHOST_VDPA_RESUME _IO(VHOST_VIRTIO, 0x7E)
 
+/*
+ * vhost-vdpa: for the virtqueue in index, returns in num the group of its
+ * descriptor, driver and device areas (see VHOST_BACKEND_F_DESC_ASID).
+ */
 #define VHOST_VDPA_GET_VRING_DESC_GROUP _IOWR(VHOST_VIRTIO, 0x7F, struct vhost_vring_state)
 
+/* vhost-vdpa: reads the number of virtqueues of the device. */
 #define VHOST_VDPA_GET_VQS_COUNT _IOR(VHOST_VIRTIO, 0x80, __u32)
 
+/* vhost-vdpa: reads the number of virtqueue groups of the device. */
 #define VHOST_VDPA_GET_GROUP_NUM _IOR(VHOST_VIRTIO, 0x81, __u32)
 
+/*
+ * vhost-vdpa: for the virtqueue in index, returns in num its size as the device
+ * reports it.
+ */
 #define VHOST_VDPA_GET_VRING_SIZE _IOWR(VHOST_VIRTIO, 0x82, struct vhost_vring_state)
 
+/*
+ * Reads the offered features as count 64-bit words (word i holds bits 64*i to
+ * 64*i+63); the way to see feature bits at 64 and above.
+ */
 #define VHOST_GET_FEATURES_ARRAY _IOR(VHOST_VIRTIO, 0x83, struct vhost_features_array)
 
+/*
+ * Writes the accepted features as count 64-bit words; the way to accept feature
+ * bits at 64 and above.
+ */
 #define VHOST_SET_FEATURES_ARRAY _IOW(VHOST_VIRTIO, 0x83, struct vhost_features_array)
 
+/* How the device creates its worker, for VHOST_SET/GET_FORK_FROM_OWNER. */
+/* The worker is a kernel thread. */
 #define VHOST_FORK_OWNER_KTHREAD 0
+/*
+ * The worker is a task forked from the owner, sharing its cgroups and limits
+ * (the default).
+ */
 #define VHOST_FORK_OWNER_TASK 1
 
+/*
+ * Chooses the worker model (VHOST_FORK_OWNER_*); must come before
+ * VHOST_SET_OWNER (EBUSY after), other values give EINVAL. Only with
+ * CONFIG_VHOST_ENABLE_FORK_OWNER_CONTROL.
+ */
 #define VHOST_SET_FORK_FROM_OWNER _IOW(VHOST_VIRTIO, 0x84, __u8)
 
+/* Reads the current worker model (VHOST_FORK_OWNER_*). */
 #define VHOST_GET_FORK_FROM_OWNER _IOR(VHOST_VIRTIO, 0x85, __u8)
 
 #endif /* _LINUX_VHOST_H */

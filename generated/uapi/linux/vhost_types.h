@@ -6,9 +6,7 @@
 #ifndef _LINUX_VHOST_TYPES_H
 #define _LINUX_VHOST_TYPES_H
 
-/*
- * Types shared by the vhost ioctls and the vhost IOTLB message channel.
- */
+/* Types shared by the vhost ioctls and the vhost IOTLB message channel. */
 
 #include <linux/types.h>
 
@@ -16,19 +14,44 @@
 
 #include <linux/virtio_ring.h>
 
+/**
+ * struct vhost_vring_state - A virtqueue index and one number whose meaning
+ * depends on the request (ring size, ring index, byte order, group, ...).
+ * @index: virtqueue index (the group index for VHOST_VDPA_SET_GROUP_ASID)
+ * @num: the value set or returned
+ */
 struct vhost_vring_state {
 	unsigned int index;
 	unsigned int num;
 };
 
+/**
+ * struct vhost_vring_file - A virtqueue index and a file descriptor to bind to
+ * it.
+ * @index: virtqueue index
+ * @fd: eventfd or backend fd; -1 (VHOST_FILE_UNBIND) unbinds
+ */
 struct vhost_vring_file {
 	unsigned int index;
 	int fd;
 };
 
+/**
+ * struct vhost_vring_addr - Userspace addresses of the three parts of one
+ * virtqueue, for VHOST_SET_VRING_ADDR.
+ * @index: virtqueue index
+ * @flags: 0 or 1 << VHOST_VRING_F_LOG; other bits give EOPNOTSUPP
+ * @desc_user_addr: userspace address of the descriptor table
+ * @used_user_addr: userspace address of the used ring (4-byte aligned)
+ * @avail_user_addr: userspace address of the available ring (2-byte aligned)
+ * @log_guest_addr: guest physical address of the used ring, used for dirty
+ *	logging with VHOST_VRING_F_LOG
+ */
 struct vhost_vring_addr {
 	unsigned int index;
 	unsigned int flags;
+/* Bit numbers in vhost_vring_addr.flags. */
+/* log_guest_addr is valid: log writes to the used ring */
 #define VHOST_VRING_F_LOG 0
 	__u64 desc_user_addr;
 	__u64 used_user_addr;
@@ -36,35 +59,84 @@ struct vhost_vring_addr {
 	__u64 log_guest_addr;
 };
 
+/**
+ * struct vhost_worker_state - Names one vhost worker (VHOST_NEW_WORKER returns
+ * it, VHOST_FREE_WORKER takes it).
+ * @worker_id: worker id
+ */
 struct vhost_worker_state {
 	unsigned int worker_id;
 };
 
+/**
+ * struct vhost_vring_worker - A virtqueue index and the worker that serves it.
+ * @index: virtqueue index
+ * @worker_id: worker id from VHOST_NEW_WORKER
+ */
 struct vhost_vring_worker {
 	unsigned int index;
 	unsigned int worker_id;
 };
 
+/**
+ * struct vhost_iotlb_msg - One IOTLB operation on an I/O virtual address range:
+ * add or remove a mapping, or report a miss.
+ * @iova: start of the I/O virtual address range
+ * @size: length of the range in bytes
+ * @uaddr: userspace address the range maps to (VHOST_IOTLB_UPDATE)
+ * @perm: access rights, VHOST_ACCESS_*
+ * @type: operation, VHOST_IOTLB_*
+ */
 struct vhost_iotlb_msg {
 	__u64 iova;
 	__u64 size;
 	__u64 uaddr;
+/* Access rights of a mapping (vhost_iotlb_msg.perm). */
+/* device may read */
 #define VHOST_ACCESS_RO 0x1
+/* device may write */
 #define VHOST_ACCESS_WO 0x2
+/* device may read and write */
 #define VHOST_ACCESS_RW 0x3
 	__u8 perm;
+/*
+ * Operations in vhost_iotlb_msg.type. MISS and ACCESS_FAIL go from the device
+ * to userspace; the others from userspace to the device.
+ */
+/* no mapping covers iova: userspace should answer with an UPDATE */
 #define VHOST_IOTLB_MISS 1
+/* add the mapping iova..iova+size-1 -> uaddr with perm */
 #define VHOST_IOTLB_UPDATE 2
+/* remove mappings in iova..iova+size-1 */
 #define VHOST_IOTLB_INVALIDATE 3
+/* an access violated the permissions of its mapping */
 #define VHOST_IOTLB_ACCESS_FAIL 4
+/*
+ * start of a batch of updates; other fields ignored
+ * (VHOST_BACKEND_F_IOTLB_BATCH)
+ */
 #define VHOST_IOTLB_BATCH_BEGIN 5
+/* end of a batch: apply the updates; other fields ignored */
 #define VHOST_IOTLB_BATCH_END 6
 	__u8 type;
 };
 
+/*
+ * Message formats written to and read from a vhost fd (vhost_msg.type,
+ * vhost_msg_v2.type).
+ */
+/* struct vhost_msg */
 #define VHOST_IOTLB_MSG 0x1
+/* struct vhost_msg_v2 (after VHOST_BACKEND_F_IOTLB_MSG_V2) */
 #define VHOST_IOTLB_MSG_V2 0x2
 
+/**
+ * struct vhost_msg - IOTLB message in the first format, written to or read from
+ * the vhost fd; four bytes of padding follow type.
+ * @type: VHOST_IOTLB_MSG
+ * @iotlb: the IOTLB operation
+ * @padding: sizes the union to 64 bytes
+ */
 struct vhost_msg {
 	int type;
 	union {
@@ -73,6 +145,15 @@ struct vhost_msg {
 	};
 };
 
+/**
+ * struct vhost_msg_v2 - IOTLB message in the second format
+ * (VHOST_BACKEND_F_IOTLB_MSG_V2), with an address space id.
+ * @type: VHOST_IOTLB_MSG_V2
+ * @asid: address space the message applies to; read only with
+ *	VHOST_BACKEND_F_IOTLB_ASID, otherwise 0 is used
+ * @iotlb: the IOTLB operation
+ * @padding: sizes the union to 64 bytes
+ */
 struct vhost_msg_v2 {
 	__u32 type;
 	__u32 asid;
@@ -82,11 +163,25 @@ struct vhost_msg_v2 {
 	};
 };
 
+/**
+ * struct vhost_features_array - A feature mask of any length, for
+ * VHOST_GET/SET_FEATURES_ARRAY.
+ * @count: number of 64-bit words in features
+ * @features: word i holds feature bits 64*i to 64*i+63
+ */
 struct vhost_features_array {
 	__u64 count;
 	__u64 features[] __counted_by(count);
 };
 
+/**
+ * struct vhost_memory_region - One guest memory region: a guest physical range
+ * and the userspace memory backing it.
+ * @guest_phys_addr: guest physical start address
+ * @memory_size: length in bytes
+ * @userspace_addr: userspace address of the memory backing the region
+ * @flags_padding: no flags are defined; pass 0
+ */
 struct vhost_memory_region {
 	__u64 guest_phys_addr;
 	__u64 memory_size;
@@ -94,16 +189,36 @@ struct vhost_memory_region {
 	__u64 flags_padding;
 };
 
+/*
+ * Granularity of the dirty log: one bit of the log bitmap covers this many
+ * bytes of guest memory.
+ */
 #define VHOST_PAGE_SIZE 0x1000
 
+/**
+ * struct vhost_memory - Argument of VHOST_SET_MEM_TABLE: a count followed by
+ * the regions.
+ * @nregions: number of entries in regions
+ * @padding: must be 0 (EOPNOTSUPP otherwise)
+ * @regions: the memory regions
+ */
 struct vhost_memory {
 	__u32 nregions;
 	__u32 padding;
 	struct vhost_memory_region regions[];
 };
 
+/* Version VHOST_SCSI_GET_ABI_VERSION reports. */
 #define VHOST_SCSI_ABI_VERSION 1
 
+/**
+ * struct vhost_scsi_target - Names a SCSI target portal group for
+ * VHOST_SCSI_SET/CLEAR_ENDPOINT.
+ * @abi_version: undocumented in the spec
+ * @vhost_wwpn: WWPN of the target, NUL-terminated
+ * @vhost_tpgt: target portal group tag
+ * @reserved: must be 0
+ */
 struct vhost_scsi_target {
 	int abi_version;
 	char vhost_wwpn[224];
@@ -111,27 +226,63 @@ struct vhost_scsi_target {
 	unsigned short reserved;
 };
 
+/**
+ * struct vhost_vdpa_config - A window of device config space for
+ * VHOST_VDPA_GET/SET_CONFIG; the data follows the header.
+ * @off: byte offset into config space
+ * @len: number of bytes to transfer
+ * @buf: the data, len bytes
+ */
 struct vhost_vdpa_config {
 	__u32 off;
 	__u32 len;
 	__u8 buf[];
 };
 
+/**
+ * struct vhost_vdpa_iova_range - IOVA window a vDPA device accepts; both ends
+ * inclusive.
+ * @first: lowest usable IOVA
+ * @last: highest usable IOVA
+ */
 struct vhost_vdpa_iova_range {
 	__u64 first;
 	__u64 last;
 };
 
+/*
+ * vhost-specific bit numbers in the VHOST_GET/SET_FEATURES mask, next to the
+ * virtio bits.
+ */
+/*
+ * log every write to guest memory in the dirty log; may be toggled while
+ * running
+ */
 #define VHOST_F_LOG_ALL 26
+/*
+ * vhost-net adds a virtio_net_hdr to received packets and strips it from sent
+ * ones
+ */
 #define VHOST_NET_F_VIRTIO_NET_HDR 27
 
+/* IOTLB messages use struct vhost_msg_v2 */
 #define VHOST_BACKEND_F_IOTLB_MSG_V2 0x1
+/* IOTLB accepts VHOST_IOTLB_BATCH_BEGIN/END */
 #define VHOST_BACKEND_F_IOTLB_BATCH 0x2
+/* IOTLB messages carry an address space id (vhost_msg_v2.asid) */
 #define VHOST_BACKEND_F_IOTLB_ASID 0x3
+/* VHOST_VDPA_SUSPEND is supported */
 #define VHOST_BACKEND_F_SUSPEND 0x4
+/* VHOST_VDPA_RESUME is supported */
 #define VHOST_BACKEND_F_RESUME 0x5
+/* virtqueues may be enabled after DRIVER_OK as well as before */
 #define VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK 0x6
+/*
+ * descriptor, driver and device areas may sit in another group (and address
+ * space) than the buffers; needs VHOST_BACKEND_F_IOTLB_ASID
+ */
 #define VHOST_BACKEND_F_DESC_ASID 0x7
+/* IOTLB mappings survive a device reset */
 #define VHOST_BACKEND_F_IOTLB_PERSIST 0x8
 
 #endif /* _LINUX_VHOST_TYPES_H */

@@ -7,35 +7,64 @@
 #define _LINUX_VIRTIO_CONFIG_H
 
 /*
- * Virtio device status bits and transport feature bits shared by every
- * virtio device type.
+ * Virtio device status bits and transport feature bits shared by every virtio
+ * device type.
  */
 
 #include <linux/types.h>
 
+/*
+ * Bits of the virtio device status byte, written by the driver as it
+ * initialises the device.
+ */
+/* the driver noticed the device */
 #define VIRTIO_CONFIG_S_ACKNOWLEDGE 1
+/* the driver knows how to drive the device */
 #define VIRTIO_CONFIG_S_DRIVER 2
+/* the driver is set up and the device may run */
 #define VIRTIO_CONFIG_S_DRIVER_OK 4
+/* feature negotiation is complete */
 #define VIRTIO_CONFIG_S_FEATURES_OK 8
+/* the device hit an error and needs a reset */
 #define VIRTIO_CONFIG_S_NEEDS_RESET 0x40
+/* the driver gave up on the device */
 #define VIRTIO_CONFIG_S_FAILED 0x80
 
+/*
+ * Feature bit numbers that belong to the transport rather than to one device
+ * type.
+ */
+/* first bit of the transport feature range */
 #define VIRTIO_TRANSPORT_F_START 28
+/* one past the last transport feature bit this header knows */
 #define VIRTIO_TRANSPORT_F_END 42
 #ifndef VIRTIO_CONFIG_NO_LEGACY
+/* legacy: notify when the available ring runs empty */
 #define VIRTIO_F_NOTIFY_ON_EMPTY 24
+/* legacy: the device accepts any split of headers and data into descriptors */
 #define VIRTIO_F_ANY_LAYOUT 27
 #endif /* VIRTIO_CONFIG_NO_LEGACY */
+/* the device follows virtio 1.0 or later (modern, little-endian) */
 #define VIRTIO_F_VERSION_1 32
+/* the device accesses memory through the platform IOMMU or translation */
 #define VIRTIO_F_ACCESS_PLATFORM 33
+/* old name of VIRTIO_F_ACCESS_PLATFORM */
 #define VIRTIO_F_IOMMU_PLATFORM VIRTIO_F_ACCESS_PLATFORM
+/* packed virtqueue layout */
 #define VIRTIO_F_RING_PACKED 34
+/* buffers are used in the order they were made available */
 #define VIRTIO_F_IN_ORDER 35
+/* memory accesses need the platform ordering rules (hardware devices) */
 #define VIRTIO_F_ORDER_PLATFORM 36
+/* the device supports SR-IOV */
 #define VIRTIO_F_SR_IOV 37
+/* driver notifications carry extra data about the available buffers */
 #define VIRTIO_F_NOTIFICATION_DATA 38
+/* the driver uses a device-provided value in available-buffer notifications */
 #define VIRTIO_F_NOTIF_CONFIG_DATA 39
+/* single virtqueues can be reset */
 #define VIRTIO_F_RING_RESET 40
+/* the device has an administration virtqueue */
 #define VIRTIO_F_ADMIN_VQ 41
 
 #endif /* _LINUX_VIRTIO_CONFIG_H */

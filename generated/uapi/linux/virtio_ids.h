@@ -7,10 +7,11 @@
 #define _LINUX_VIRTIO_IDS_H
 
 /*
- * Virtio device type identifiers, as reported by VHOST_VDPA_GET_DEVICE_ID
- * and used by vDPA device profiles.
+ * Virtio device type identifiers, as reported by VHOST_VDPA_GET_DEVICE_ID and
+ * used by vDPA device profiles.
  */
 
+/* Virtio device type ids (the device id reported by the transport). */
 #define VIRTIO_ID_NET 1
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
@@ -53,6 +54,7 @@
 #define VIRTIO_ID_SPI 45
 #define VIRTIO_ID_MEDIA 48
 
+/* PCI device ids of transitional (legacy-compatible) virtio PCI devices. */
 #define VIRTIO_TRANS_ID_NET 0x1000
 #define VIRTIO_TRANS_ID_BLOCK 0x1001
 #define VIRTIO_TRANS_ID_BALLOON 0x1002

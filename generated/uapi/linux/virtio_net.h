@@ -7,8 +7,8 @@
 #define _LINUX_VIRTIO_NET_H
 
 /*
- * Virtio network device: feature bits, configuration layout, packet
- * headers and control-queue commands.
+ * Virtio network device: feature bits, configuration layout, packet headers and
+ * control-queue commands.
  */
 
 #include <linux/types.h>
@@ -21,6 +21,7 @@
 
 #include <linux/if_ether.h>
 
+/* Feature bit numbers of the virtio network device. */
 #define VIRTIO_NET_F_CSUM 0
 #define VIRTIO_NET_F_GUEST_CSUM 1
 #define VIRTIO_NET_F_CTRL_GUEST_OFFLOADS 2
@@ -65,27 +66,42 @@
 #define VIRTIO_NET_F_GSO 6
 #endif /* VIRTIO_NET_NO_LEGACY */
 
+/* Bits of virtio_net_config.status. */
+/* the link is up */
 #define VIRTIO_NET_S_LINK_UP 1
+/* the driver should announce the guest on the network */
 #define VIRTIO_NET_S_ANNOUNCE 2
 
-#define VIRTIO_NET_RSS_HASH_TYPE_IPv4 ( 1 << 0 )
+#define VIRTIO_NET_RSS_HASH_TYPE_IPv4 (1 << 0)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_TCPv4 ( 1 << 1 )
+#define VIRTIO_NET_RSS_HASH_TYPE_TCPv4 (1 << 1)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_UDPv4 ( 1 << 2 )
+#define VIRTIO_NET_RSS_HASH_TYPE_UDPv4 (1 << 2)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_IPv6 ( 1 << 3 )
+#define VIRTIO_NET_RSS_HASH_TYPE_IPv6 (1 << 3)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_TCPv6 ( 1 << 4 )
+#define VIRTIO_NET_RSS_HASH_TYPE_TCPv6 (1 << 4)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_UDPv6 ( 1 << 5 )
+#define VIRTIO_NET_RSS_HASH_TYPE_UDPv6 (1 << 5)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_IP_EX ( 1 << 6 )
+#define VIRTIO_NET_RSS_HASH_TYPE_IP_EX (1 << 6)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_TCP_EX ( 1 << 7 )
+#define VIRTIO_NET_RSS_HASH_TYPE_TCP_EX (1 << 7)
 
-#define VIRTIO_NET_RSS_HASH_TYPE_UDP_EX ( 1 << 8 )
+#define VIRTIO_NET_RSS_HASH_TYPE_UDP_EX (1 << 8)
 
+/**
+ * struct virtio_net_config - Config space of the virtio network device.
+ * @mac: undocumented in the spec
+ * @status: undocumented in the spec
+ * @max_virtqueue_pairs: undocumented in the spec
+ * @mtu: undocumented in the spec
+ * @speed: undocumented in the spec
+ * @duplex: undocumented in the spec
+ * @rss_max_key_size: undocumented in the spec
+ * @rss_max_indirection_table_length: undocumented in the spec
+ * @supported_hash_types: undocumented in the spec
+ */
 struct virtio_net_config {
 	__u8 mac[ETH_ALEN];
 	__virtio16 status;
@@ -98,6 +114,23 @@ struct virtio_net_config {
 	__le32 supported_hash_types;
 } __attribute__((packed));
 
+/**
+ * struct virtio_net_hdr_v1 - Header in front of every packet of a modern
+ * (VERSION_1) device: checksum and segmentation offload data.
+ * @flags: undocumented in the spec
+ * @gso_type: undocumented in the spec
+ * @hdr_len: undocumented in the spec
+ * @gso_size: undocumented in the spec
+ * @csum_start: undocumented in the spec
+ * @csum_offset: undocumented in the spec
+ * @csum: undocumented in the spec
+ * @csum.start: undocumented in the spec
+ * @csum.offset: undocumented in the spec
+ * @rsc: undocumented in the spec
+ * @rsc.segments: undocumented in the spec
+ * @rsc.dup_acks: undocumented in the spec
+ * @num_buffers: undocumented in the spec
+ */
 struct virtio_net_hdr_v1 {
 #define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
 #define VIRTIO_NET_HDR_F_DATA_VALID 2
@@ -111,7 +144,8 @@ struct virtio_net_hdr_v1 {
 #define VIRTIO_NET_HDR_GSO_UDP_L4 5
 #define VIRTIO_NET_HDR_GSO_UDP_TUNNEL_IPV4 0x20
 #define VIRTIO_NET_HDR_GSO_UDP_TUNNEL_IPV6 0x40
-#define VIRTIO_NET_HDR_GSO_UDP_TUNNEL ( VIRTIO_NET_HDR_GSO_UDP_TUNNEL_IPV4 | VIRTIO_NET_HDR_GSO_UDP_TUNNEL_IPV6 )
+#define VIRTIO_NET_HDR_GSO_UDP_TUNNEL \
+	(VIRTIO_NET_HDR_GSO_UDP_TUNNEL_IPV4 | VIRTIO_NET_HDR_GSO_UDP_TUNNEL_IPV6)
 #define VIRTIO_NET_HDR_GSO_ECN 0x80
 	__u8 gso_type;
 	__virtio16 hdr_len;
@@ -158,6 +192,15 @@ struct virtio_net_hdr_v1_hash_tunnel {
 };
 
 #ifndef VIRTIO_NET_NO_LEGACY
+/**
+ * struct virtio_net_hdr - Legacy packet header, without num_buffers.
+ * @flags: undocumented in the spec
+ * @gso_type: undocumented in the spec
+ * @hdr_len: undocumented in the spec
+ * @gso_size: undocumented in the spec
+ * @csum_start: undocumented in the spec
+ * @csum_offset: undocumented in the spec
+ */
 struct virtio_net_hdr {
 	__u8 flags;
 	__u8 gso_type;
@@ -167,18 +210,30 @@ struct virtio_net_hdr {
 	__virtio16 csum_offset;
 };
 
+/**
+ * struct virtio_net_hdr_mrg_rxbuf - Legacy packet header with the buffer count
+ * used by mergeable receive buffers.
+ * @hdr: undocumented in the spec
+ * @num_buffers: undocumented in the spec
+ */
 struct virtio_net_hdr_mrg_rxbuf {
 	struct virtio_net_hdr hdr;
 	__virtio16 num_buffers;
 };
 #endif /* VIRTIO_NET_NO_LEGACY */
 
+/**
+ * struct virtio_net_ctrl_hdr - Header of a control-queue command: class and
+ * command.
+ * @class: undocumented in the spec
+ * @cmd: undocumented in the spec
+ */
 struct virtio_net_ctrl_hdr {
 	__u8 class;
 	__u8 cmd;
 } __attribute__((packed));
 
-typedef __u8 virtio_net_ctrl_ack ;
+typedef __u8 virtio_net_ctrl_ack;
 
 #define VIRTIO_NET_OK 0
 
@@ -307,15 +362,15 @@ struct virtio_net_ctrl_coal_vq {
 #define VIRTIO_NET_CTRL_STATS_GET 1
 
 struct virtio_net_stats_capabilities {
-#define VIRTIO_NET_STATS_TYPE_CVQ ( 1ULL << 32 )
-#define VIRTIO_NET_STATS_TYPE_RX_BASIC ( 1ULL << 0 )
-#define VIRTIO_NET_STATS_TYPE_RX_CSUM ( 1ULL << 1 )
-#define VIRTIO_NET_STATS_TYPE_RX_GSO ( 1ULL << 2 )
-#define VIRTIO_NET_STATS_TYPE_RX_SPEED ( 1ULL << 3 )
-#define VIRTIO_NET_STATS_TYPE_TX_BASIC ( 1ULL << 16 )
-#define VIRTIO_NET_STATS_TYPE_TX_CSUM ( 1ULL << 17 )
-#define VIRTIO_NET_STATS_TYPE_TX_GSO ( 1ULL << 18 )
-#define VIRTIO_NET_STATS_TYPE_TX_SPEED ( 1ULL << 19 )
+#define VIRTIO_NET_STATS_TYPE_CVQ (1ULL << 32)
+#define VIRTIO_NET_STATS_TYPE_RX_BASIC (1ULL << 0)
+#define VIRTIO_NET_STATS_TYPE_RX_CSUM (1ULL << 1)
+#define VIRTIO_NET_STATS_TYPE_RX_GSO (1ULL << 2)
+#define VIRTIO_NET_STATS_TYPE_RX_SPEED (1ULL << 3)
+#define VIRTIO_NET_STATS_TYPE_TX_BASIC (1ULL << 16)
+#define VIRTIO_NET_STATS_TYPE_TX_CSUM (1ULL << 17)
+#define VIRTIO_NET_STATS_TYPE_TX_GSO (1ULL << 18)
+#define VIRTIO_NET_STATS_TYPE_TX_SPEED (1ULL << 19)
 	__le64 supported_stats_types[1];
 };
 

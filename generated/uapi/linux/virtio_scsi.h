@@ -6,10 +6,7 @@
 #ifndef _LINUX_VIRTIO_SCSI_H
 #define _LINUX_VIRTIO_SCSI_H
 
-/*
- * Virtio SCSI host: feature bits, request and event layouts, response
- * codes.
- */
+/* Virtio SCSI host: feature bits, request and event layouts, response codes. */
 
 #include <linux/virtio_types.h>
 
@@ -25,6 +22,16 @@
 #define VIRTIO_SCSI_SENSE_SIZE VIRTIO_SCSI_SENSE_DEFAULT_SIZE
 #endif /* VIRTIO_SCSI_SENSE_SIZE */
 
+/**
+ * struct virtio_scsi_cmd_req - Request header of a SCSI command on a request
+ * queue.
+ * @lun: undocumented in the spec
+ * @tag: undocumented in the spec
+ * @task_attr: undocumented in the spec
+ * @prio: undocumented in the spec
+ * @crn: undocumented in the spec
+ * @cdb: undocumented in the spec
+ */
 struct virtio_scsi_cmd_req {
 	__u8 lun[8];
 	__virtio64 tag;
@@ -45,6 +52,15 @@ struct virtio_scsi_cmd_req_pi {
 	__u8 cdb[VIRTIO_SCSI_CDB_SIZE];
 } __attribute__((packed));
 
+/**
+ * struct virtio_scsi_cmd_resp - Response of a SCSI command.
+ * @sense_len: undocumented in the spec
+ * @resid: undocumented in the spec
+ * @status_qualifier: undocumented in the spec
+ * @status: undocumented in the spec
+ * @response: undocumented in the spec
+ * @sense: undocumented in the spec
+ */
 struct virtio_scsi_cmd_resp {
 	__virtio32 sense_len;
 	__virtio32 resid;
@@ -76,12 +92,31 @@ struct virtio_scsi_ctrl_an_resp {
 	__u8 response;
 } __attribute__((packed));
 
+/**
+ * struct virtio_scsi_event - An event reported on the event queue.
+ * @event: undocumented in the spec
+ * @lun: undocumented in the spec
+ * @reason: undocumented in the spec
+ */
 struct virtio_scsi_event {
 	__virtio32 event;
 	__u8 lun[8];
 	__virtio32 reason;
 } __attribute__((packed));
 
+/**
+ * struct virtio_scsi_config - Config space of the virtio SCSI device.
+ * @num_queues: undocumented in the spec
+ * @seg_max: undocumented in the spec
+ * @max_sectors: undocumented in the spec
+ * @cmd_per_lun: undocumented in the spec
+ * @event_info_size: undocumented in the spec
+ * @sense_size: undocumented in the spec
+ * @cdb_size: undocumented in the spec
+ * @max_channel: undocumented in the spec
+ * @max_target: undocumented in the spec
+ * @max_lun: undocumented in the spec
+ */
 struct virtio_scsi_config {
 	__virtio32 num_queues;
 	__virtio32 seg_max;
@@ -95,6 +130,7 @@ struct virtio_scsi_config {
 	__virtio32 max_lun;
 } __attribute__((packed));
 
+/* Feature bit numbers of the virtio SCSI device. */
 #define VIRTIO_SCSI_F_INOUT 0
 #define VIRTIO_SCSI_F_HOTPLUG 1
 #define VIRTIO_SCSI_F_CHANGE 2
