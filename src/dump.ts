@@ -52,7 +52,9 @@ export function dumpModel(vm: VersionModel, abis: readonly Abi[] = ABIS): unknow
   const families = vm.families.map((f) => f.name).sort();
   const fds = sortedObject(vm.families.flatMap((f) => f.fds).map((fd) => [fd.name, {
     ...(fd.status ? { status: fd.status } : {}),
-    rules: fd.rules.map((r) => ({ requests: r.requests, requires: r.requires, forbids: r.forbids, ...(r.transition ? { transition: r.transition } : {}), owner: r.owner, error: r.error })),
+    rules: fd.rules.map((r) => ({ requests: r.requests, requires: r.requires, forbids: r.forbids, ...(r.transition ? { transition: r.transition } : {}), owner: r.owner, unowned: r.unowned, error: r.error })),
+    quirks: fd.quirks.map((q) => ({ name: q.name, requests: q.requests, ...(q.unknownRequests ? { unknownRequests: true } : {}), errno: q.errno })),
+    ...(fd.unknownRequest ? { unknownRequest: fd.unknownRequest } : {}),
   }]));
   const devices = sortedObject(vm.families.flatMap((f) => f.devices).map((d) => [d.name, {
     fd: d.fd, ...(d.deviceId ? { deviceId: d.deviceId } : {}), requestSets: d.requestSets, requests: d.requests, features: d.features,

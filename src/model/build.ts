@@ -100,7 +100,11 @@ class FamilyBuilder {
       externals: list('externals').map((x) => ({ pos: this.pos(x), name: str(x.name) as string, expr: this.expr(x.value) as M.Expr, header: str(x.header) as string, ...(x.doc !== undefined ? { doc: str(x.doc) } : {}) })),
       items: list('items').map((i) => this.item(i)),
       fds: list('fds').map((f) => this.fd(f)),
-      requestSets: list('request-sets').map((s) => ({ pos: this.pos(s), name: str(s['request-set']) as string, ...(s.doc ? { doc: str(s.doc) } : {}), requests: strs(s.requests) })),
+      requestSets: list('request-sets').map((s) => ({
+        pos: this.pos(s), name: str(s['request-set']) as string, ...(s.doc ? { doc: str(s.doc) } : {}), requests: strs(s.requests),
+        ...(s.since !== undefined ? { since: str(s.since) } : {}),
+        ...(s.until !== undefined ? { until: str(s.until) } : {}),
+      })),
       devices: list('devices').map((d) => this.device(d)),
       channels: list('channels').map((c) => this.channel(c)),
       suppressions: list('suppressions').map((s) => ({
@@ -197,7 +201,9 @@ class FamilyBuilder {
       pos: this.pos(o), requests: o.request !== undefined ? [str(o.request) as string] : strs(o.requests),
       requires: strs(o.requires), forbids: strs(o.forbids),
       ...(o.transition !== undefined ? { transition: str(o.transition) as M.StatusRule['transition'] } : {}),
-      owner: bool(o.owner), error: str(o.error) as string,
+      owner: bool(o.owner), unowned: bool(o.unowned), error: str(o.error) as string,
+      ...(o.since !== undefined ? { since: str(o.since) } : {}),
+      ...(o.until !== undefined ? { until: str(o.until) } : {}),
       ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
       ...(o.source !== undefined ? { source: str(o.source) } : {}),
     };
@@ -211,7 +217,9 @@ class FamilyBuilder {
       rules: ((o.rules as R[] | undefined) ?? []).map((r) => this.rule(r)),
       ...(o['unknown-request'] !== undefined ? { unknownRequest: str(o['unknown-request']) } : {}),
       quirks: ((o.quirks as R[] | undefined) ?? []).map((q) => ({
-        pos: this.pos(q), name: str(q.name) as string, requests: strs(q.requests), errno: strs(q.errno), doc: str(q.doc) as string,
+        pos: this.pos(q), name: str(q.name) as string, requests: strs(q.requests), unknownRequests: bool(q['unknown-requests']), errno: strs(q.errno), doc: str(q.doc) as string,
+        ...(q.since !== undefined ? { since: str(q.since) } : {}),
+        ...(q.until !== undefined ? { until: str(q.until) } : {}),
         ...(q.source !== undefined ? { source: str(q.source) } : {}),
       })),
       ...(o.since !== undefined ? { since: str(o.since) } : {}),

@@ -65,7 +65,10 @@ export function projectFamily(f: M.Family, at: Version): M.Family {
   return {
     ...f,
     items: liveMembers(f.items, at).map((i) => projectItem(i, at)),
-    fds: live(f.fds), devices: live(f.devices), channels: live(f.channels), suppressions: live(f.suppressions),
+    fds: live(f.fds).map((fd) => ({ ...fd, rules: live(fd.rules), quirks: live(fd.quirks) })),
+    devices: live(f.devices).map((d) => ({ ...d, rules: live(d.rules) })),
+    requestSets: live(f.requestSets),
+    channels: live(f.channels), suppressions: live(f.suppressions),
   };
 }
 

@@ -122,12 +122,15 @@ export interface StatusRule {
   readonly forbids: readonly string[];
   readonly transition?: 'only-add-bits-or-reset' | 'any';
   readonly owner: boolean;
+  readonly unowned: boolean;
   readonly error: string;
   readonly doc?: string;
   readonly source?: string;
+  readonly since?: Version;
+  readonly until?: Version;
 }
 
-export interface Quirk { readonly pos: Position; readonly name: string; readonly requests: readonly string[]; readonly errno: readonly string[]; readonly doc: string; readonly source?: string }
+export interface Quirk { readonly pos: Position; readonly name: string; readonly requests: readonly string[]; readonly unknownRequests: boolean; readonly errno: readonly string[]; readonly doc: string; readonly source?: string; readonly since?: Version; readonly until?: Version }
 
 export interface FdKind {
   readonly pos: Position;
@@ -142,7 +145,7 @@ export interface FdKind {
   readonly until?: Version;
 }
 
-export interface RequestSet { readonly pos: Position; readonly name: string; readonly doc?: string; readonly requests: readonly string[] }
+export interface RequestSet { readonly pos: Position; readonly name: string; readonly doc?: string; readonly requests: readonly string[]; readonly since?: Version; readonly until?: Version }
 
 export interface DeviceProfile {
   readonly pos: Position;

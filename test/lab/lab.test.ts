@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_RELEASE } from './config.ts';
 import { runInLab } from './lab.ts';
 import { compare, table, targetOf } from './matrix.ts';
+import { compareWithSpec, specView } from './spec-predict.ts';
+import { runPipelineOn } from '../../src/pipeline.ts';
 import { buildModule } from './module.ts';
 import { buildProbe, uapiInclude } from './probe.ts';
 import { runProbe } from './probe-run.ts';
@@ -114,6 +116,20 @@ describe('vhost-vdpa behaviour matrix (6.12.117, VDUSE parent)', () => {
       .map((r) => `${r.cell.request} ${r.cell.state} ${r.cell.arg} owner=${r.cell.owner}: ${r.measured}, predicted ${r.expectation.errnos.join('|')} (${r.expectation.rule})`);
     expect(bad).toEqual([]);
     expect(count('rule')).toBeGreaterThan(1000);
+
+    // The same cells against the spec itself: fd vhost-vdpa's status rules and quirks and the
+    // vhost-vdpa-net profile at 6.12 (spec/vhost-backends.yaml).
+    const view = specView(runPipelineOn(join(import.meta.dirname, '../../spec')).versions.at('6.12'), 'vhost-vdpa', 'vhost-vdpa-net');
+    const bySpec = compareWithSpec(m.cells, view);
+    const tally = new Map<string, number>();
+    for (const r of bySpec) tally.set(r.verdict, (tally.get(r.verdict) ?? 0) + 1);
+    console.log(`against the spec: ${[...tally].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    const specBad = bySpec.filter((r) => r.verdict === 'mismatch').map((r) => `${r.cell.request} ${r.cell.state} ${r.cell.arg} owner=${r.cell.owner}: ${r.measured} (${r.why})`);
+    expect(specBad).toEqual([]);
+    // Every status rule of the fd is seen to fire, with its errno.
+    for (const rule of view.fd.rules) {
+      expect(bySpec.some((r) => r.verdict === 'rule' && rule.requests.includes(r.cell.request) && r.measured === rule.error), `${rule.requests[0]} ${rule.error}`).toBe(true);
+    }
   }, 300_000);
 });
 
