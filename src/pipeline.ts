@@ -6,6 +6,7 @@ import { checkReferences } from './model/check.ts';
 import { ABIS, type Abi } from './model/abi.ts';
 import { projections, type ProjectionCache } from './model/project.ts';
 import type { SpecModel } from './model/types.ts';
+import { compareVersions, isLive } from './model/version.ts';
 
 export interface Pipeline {
   model: SpecModel;
@@ -21,7 +22,7 @@ export function runPipeline(sources: SourceText[]): Pipeline {
   const all = [...loaded.diagnostics, ...built.diagnostics];
   if (loaded.diagnostics.length === 0) {
     if (!loaded.project) all.push({ file: sources[0]?.path ?? '<spec>', line: 1, col: 1, severity: 'error', rule: 'spec-no-project', message: 'no project file (project.yaml) in the spec folder', hint: 'add project.yaml with `project:` and `versions:`' });
-    for (const v of built.model.versions) {
+    for (const v of checkedVersions(built.model)) {
       const vm = versions.at(v);
       const refs = checkReferences(vm);
       // Laying every type out once surfaces array sizes that do not evaluate.
@@ -36,6 +37,21 @@ export function runPipeline(sources: SourceText[]): Pipeline {
     }
   }
   return { model: built.model, versions, diagnostics: dedupe(all) };
+}
+
+/**
+ * The listed versions, plus the first version of any fd kind, device or channel that lives at
+ * none of them (a profile of 5.7-5.8 in a spec checked from 5.10 on is still checked, at 5.7).
+ */
+function checkedVersions(model: SpecModel): string[] {
+  const listed = [...model.versions];
+  const extra = new Set<string>();
+  for (const f of model.families) {
+    for (const x of [...f.fds, ...f.devices, ...f.channels]) {
+      if (x.since && !listed.some((v) => isLive(x, v))) extra.add(x.since);
+    }
+  }
+  return [...listed, ...[...extra].sort(compareVersions)];
 }
 
 export function runPipelineOn(target: string): Pipeline {

@@ -51,7 +51,7 @@ export function checkReferences(vm: VersionModel): Diagnostic[] {
       for (const n of d.requests) if (!requestNames.has(n)) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown request '${n}'`, 'name a request defined at this version');
       for (const s of d.features) if (vm.sets.get(s)?.item.set !== 'features') err(d.pos, 'spec-unknown-name', `device ${d.name}: '${s}' is not a feature set`, 'name a features: set');
       for (const b of [...(d.featureBlacklist ?? []), ...(d.featureAllowlist ?? [])]) {
-        if (!constOf(b, 'features') && !constOf(b, 'define')) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown feature bit '${b}'`, 'name a bit of a features: set');
+        if (!constOf(b, 'features') && !constOf(b, 'define') && !constOf(b, 'external')) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown feature bit '${b}'`, 'name a bit of a features: set');
       }
       checkRules(d.rules, fd);
     }
