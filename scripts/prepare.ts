@@ -2,6 +2,7 @@
 // parallel test files never race to fetch the same thing. Each step is idempotent.
 const steps: Array<[string, () => Promise<void>]> = [
   ['oracle: kernel UAPI headers', async () => (await import('../test/oracle/prepare.ts')).prepare()],
+  ['uapi: checkpatch.pl and kernel-doc from linux-source', async () => (await import('../test/support/checkpatch.ts')).prepare()],
   ['lab: kernel, modules, build chroot', async () => (await import('../test/lab/prepare.ts')).prepare()],
 ];
 

@@ -25,6 +25,8 @@ export const uapiEmitter: Emitter = {
         const text = template({
           banner: cBanner(specFile, `uapi, kernel ${model.version}`),
           guard: f.guard ?? guardFor(header),
+          // The UAPI default; headers under other terms (vduse.h, the BSD virtio headers) say so in the spec.
+          license: f.license ?? 'GPL-2.0 WITH Linux-syscall-note',
           doc: comment(f.doc).join('\n'),
           blocks,
         });

@@ -93,6 +93,7 @@ class FamilyBuilder {
       doc: str(raw.doc) as string,
       ...(raw.header !== undefined ? { header: str(raw.header) } : {}),
       ...(raw.guard !== undefined ? { guard: str(raw.guard) } : {}),
+      ...(raw.license !== undefined ? { license: str(raw.license) } : {}),
       ...(raw.source !== undefined ? { source: str(raw.source) } : {}),
       ...(raw.since !== undefined ? { since: str(raw.since) } : {}),
       ...(raw.until !== undefined ? { until: str(raw.until) } : {}),

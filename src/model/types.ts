@@ -204,6 +204,7 @@ export interface Family {
   readonly doc: string;
   readonly header?: string;
   readonly guard?: string;
+  readonly license?: string;
   readonly source?: string;
   readonly imports: readonly string[];
   readonly since?: Version;

@@ -85,13 +85,9 @@ struct vfio_info_cap_header {
  */
 #define VFIO_SET_IOMMU _IO(VFIO_TYPE, VFIO_BASE + 2)
 
-/**
- * struct vfio_group_status - State of an IOMMU group, from
- * VFIO_GROUP_GET_STATUS.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- */
+/* State of an IOMMU group, from VFIO_GROUP_GET_STATUS. */
 struct vfio_group_status {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Group state bits, set by the kernel. */
@@ -121,17 +117,9 @@ struct vfio_group_status {
  */
 #define VFIO_GROUP_GET_DEVICE_FD _IO(VFIO_TYPE, VFIO_BASE + 6)
 
-/**
- * struct vfio_device_info - Description of a device, from VFIO_DEVICE_GET_INFO.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @num_regions: number of regions (VFIO_DEVICE_GET_REGION_INFO indexes)
- * @num_irqs: number of interrupt indexes
- * @cap_offset: offset of the first capability from the start of the buffer
- *	(with VFIO_DEVICE_FLAGS_CAPS)
- * @pad: unused
- */
+/* Description of a device, from VFIO_DEVICE_GET_INFO. */
 struct vfio_device_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Device type and abilities, set by the kernel. */
@@ -153,9 +141,16 @@ struct vfio_device_info {
 #define VFIO_DEVICE_FLAGS_CAPS (1 << 7)
 /* an AMD CDX bus device */
 #define VFIO_DEVICE_FLAGS_CDX (1 << 8)
+	/* number of regions (VFIO_DEVICE_GET_REGION_INFO indexes) */
 	__u32 num_regions;
+	/* number of interrupt indexes */
 	__u32 num_irqs;
+	/*
+	 * offset of the first capability from the start of the buffer (with
+	 * VFIO_DEVICE_FLAGS_CAPS)
+	 */
 	__u32 cap_offset;
+	/* unused */
 	__u32 pad;
 };
 
@@ -191,13 +186,7 @@ struct vfio_device_info {
 /* Device-info capability id of vfio_device_info_cap_pci_atomic_comp. */
 #define VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP 5
 
-/**
- * struct vfio_device_info_cap_pci_atomic_comp - Device-info capability: which
- * PCIe AtomicOp sizes the device may complete.
- * @header: undocumented in the spec
- * @flags: undocumented in the spec
- * @reserved: undocumented in the spec
- */
+/* Device-info capability: which PCIe AtomicOp sizes the device may complete. */
 struct vfio_device_info_cap_pci_atomic_comp {
 	struct vfio_info_cap_header header;
 	__u32 flags;
@@ -208,17 +197,9 @@ struct vfio_device_info_cap_pci_atomic_comp {
 	__u32 reserved;
 };
 
-/**
- * struct vfio_region_info - Description of one device region, from
- * VFIO_DEVICE_GET_REGION_INFO.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @index: region index, set by the caller
- * @cap_offset: offset of the first capability (with VFIO_REGION_INFO_FLAG_CAPS)
- * @size: size of the region in bytes
- * @offset: offset of the region within the device fd, for pread/pwrite/mmap
- */
+/* Description of one device region, from VFIO_DEVICE_GET_REGION_INFO. */
 struct vfio_region_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Region abilities, set by the kernel. */
@@ -230,9 +211,13 @@ struct vfio_region_info {
 #define VFIO_REGION_INFO_FLAG_MMAP (1 << 2)
 /* cap_offset points to a capability chain */
 #define VFIO_REGION_INFO_FLAG_CAPS (1 << 3)
+	/* region index, set by the caller */
 	__u32 index;
+	/* offset of the first capability (with VFIO_REGION_INFO_FLAG_CAPS) */
 	__u32 cap_offset;
+	/* size of the region in bytes */
 	__aligned_u64 size;
+	/* offset of the region within the device fd, for pread/pwrite/mmap */
 	__aligned_u64 offset;
 };
 
@@ -246,26 +231,16 @@ struct vfio_region_info {
 /* Region capability id: only the listed areas may be mapped. */
 #define VFIO_REGION_INFO_CAP_SPARSE_MMAP 1
 
-/**
- * struct vfio_region_sparse_mmap_area - One mappable area of a region.
- * @offset: undocumented in the spec
- * @size: undocumented in the spec
- */
+/* One mappable area of a region. */
 struct vfio_region_sparse_mmap_area {
 	__aligned_u64 offset;
 	__aligned_u64 size;
 };
 
-/**
- * struct vfio_region_info_cap_sparse_mmap - Region capability listing the
- * mappable areas of a region.
- * @header: undocumented in the spec
- * @nr_areas: number of entries in areas
- * @reserved: undocumented in the spec
- * @areas: undocumented in the spec
- */
+/* Region capability listing the mappable areas of a region. */
 struct vfio_region_info_cap_sparse_mmap {
 	struct vfio_info_cap_header header;
+	/* number of entries in areas */
 	__u32 nr_areas;
 	__u32 reserved;
 	struct vfio_region_sparse_mmap_area areas[];
@@ -274,13 +249,7 @@ struct vfio_region_info_cap_sparse_mmap {
 /* Region capability id: the region has a type and subtype. */
 #define VFIO_REGION_INFO_CAP_TYPE 2
 
-/**
- * struct vfio_region_info_cap_type - Region capability giving a device-specific
- * region its type and subtype.
- * @header: undocumented in the spec
- * @type: undocumented in the spec
- * @subtype: undocumented in the spec
- */
+/* Region capability giving a device-specific region its type and subtype. */
 struct vfio_region_info_cap_type {
 	struct vfio_info_cap_header header;
 	__u32 type;
@@ -313,15 +282,9 @@ struct vfio_region_info_cap_type {
 
 #define VFIO_REGION_SUBTYPE_GFX_EDID (1)
 
-/**
- * struct vfio_region_gfx_edid - Layout of the EDID region of an emulated
- * display (VFIO_REGION_SUBTYPE_GFX_EDID).
- * @edid_offset: undocumented in the spec
- * @edid_max_size: undocumented in the spec
- * @edid_size: undocumented in the spec
- * @max_xres: undocumented in the spec
- * @max_yres: undocumented in the spec
- * @link_state: undocumented in the spec
+/*
+ * Layout of the EDID region of an emulated display
+ * (VFIO_REGION_SUBTYPE_GFX_EDID).
  */
 struct vfio_region_gfx_edid {
 	__u32 edid_offset;
@@ -342,14 +305,9 @@ struct vfio_region_gfx_edid {
 
 #define VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED (1)
 
-/**
- * struct vfio_device_migration_info - Header of the v1 migration region
- * (deprecated, superseded by VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE).
- * @device_state: undocumented in the spec
- * @reserved: undocumented in the spec
- * @pending_bytes: undocumented in the spec
- * @data_offset: undocumented in the spec
- * @data_size: undocumented in the spec
+/*
+ * Header of the v1 migration region (deprecated, superseded by
+ * VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE).
  */
 struct vfio_device_migration_info {
 	__u32 device_state;
@@ -382,12 +340,7 @@ struct vfio_device_migration_info {
 /* Region capability id for NVLink2 GPU RAM (no longer provided). */
 #define VFIO_REGION_INFO_CAP_NVLINK2_SSATGT 4
 
-/**
- * struct vfio_region_info_cap_nvlink2_ssatgt - Region capability with the
- * NVLink2 target address (no longer provided).
- * @header: undocumented in the spec
- * @tgt: undocumented in the spec
- */
+/* Region capability with the NVLink2 target address (no longer provided). */
 struct vfio_region_info_cap_nvlink2_ssatgt {
 	struct vfio_info_cap_header header;
 	__aligned_u64 tgt;
@@ -396,28 +349,16 @@ struct vfio_region_info_cap_nvlink2_ssatgt {
 /* Region capability id for NVLink2 link speed (no longer provided). */
 #define VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD 5
 
-/**
- * struct vfio_region_info_cap_nvlink2_lnkspd - Region capability with the
- * NVLink2 link speed (no longer provided).
- * @header: undocumented in the spec
- * @link_speed: undocumented in the spec
- * @__pad: undocumented in the spec
- */
+/* Region capability with the NVLink2 link speed (no longer provided). */
 struct vfio_region_info_cap_nvlink2_lnkspd {
 	struct vfio_info_cap_header header;
 	__u32 link_speed;
 	__u32 __pad;
 };
 
-/**
- * struct vfio_irq_info - Description of one interrupt index, from
- * VFIO_DEVICE_GET_IRQ_INFO.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @index: interrupt index, set by the caller
- * @count: number of vectors of that index
- */
+/* Description of one interrupt index, from VFIO_DEVICE_GET_IRQ_INFO. */
 struct vfio_irq_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Interrupt abilities, set by the kernel. */
@@ -435,7 +376,9 @@ struct vfio_irq_info {
  * it
  */
 #define VFIO_IRQ_INFO_NORESIZE (1 << 3)
+	/* interrupt index, set by the caller */
 	__u32 index;
+	/* number of vectors of that index */
 	__u32 count;
 };
 
@@ -445,17 +388,9 @@ struct vfio_irq_info {
  */
 #define VFIO_DEVICE_GET_IRQ_INFO _IO(VFIO_TYPE, VFIO_BASE + 9)
 
-/**
- * struct vfio_irq_set - Argument of VFIO_DEVICE_SET_IRQS; the data array
- * follows.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @index: interrupt index
- * @start: first vector
- * @count: number of vectors
- * @data: per-vector payload as selected by the DATA_ flag
- */
+/* Argument of VFIO_DEVICE_SET_IRQS; the data array follows. */
 struct vfio_irq_set {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Exactly one DATA_ bit (what data holds) and one ACTION_ bit (what to do). */
@@ -471,9 +406,13 @@ struct vfio_irq_set {
 #define VFIO_IRQ_SET_ACTION_UNMASK (1 << 4)
 /* trigger the vectors, or with DATA_EVENTFD have them signal the eventfds */
 #define VFIO_IRQ_SET_ACTION_TRIGGER (1 << 5)
+	/* interrupt index */
 	__u32 index;
+	/* first vector */
 	__u32 start;
+	/* number of vectors */
 	__u32 count;
+	/* per-vector payload as selected by the DATA_ flag */
 	__u8 data[];
 };
 
@@ -538,15 +477,7 @@ enum {
 	VFIO_AP_NUM_IRQS
 };
 
-/**
- * struct vfio_pci_dependent_device - One device affected by a hot reset, in
- * vfio_pci_hot_reset_info.
- * @group_id: undocumented in the spec
- * @devid: undocumented in the spec
- * @segment: undocumented in the spec
- * @bus: undocumented in the spec
- * @devfn: undocumented in the spec
- */
+/* One device affected by a hot reset, in vfio_pci_hot_reset_info. */
 struct vfio_pci_dependent_device {
 	union {
 		__u32 group_id;
@@ -559,15 +490,12 @@ struct vfio_pci_dependent_device {
 	__u8 devfn;
 };
 
-/**
- * struct vfio_pci_hot_reset_info - Reply of VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
- * the devices a hot reset would affect.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @count: number of entries in devices (the number needed on ENOSPC)
- * @devices: undocumented in the spec
+/*
+ * Reply of VFIO_DEVICE_GET_PCI_HOT_RESET_INFO: the devices a hot reset would
+ * affect.
  */
 struct vfio_pci_hot_reset_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Meaning of vfio_pci_dependent_device entries, set by the kernel. */
@@ -575,6 +503,7 @@ struct vfio_pci_hot_reset_info {
 #define VFIO_PCI_HOT_RESET_FLAG_DEV_ID (1 << 0)
 /* every affected device is owned by the caller */
 #define VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED (1 << 1)
+	/* number of entries in devices (the number needed on ENOSPC) */
 	__u32 count;
 	struct vfio_pci_dependent_device devices[];
 };
@@ -608,27 +537,12 @@ struct vfio_pci_hot_reset {
  */
 #define VFIO_DEVICE_PCI_HOT_RESET _IO(VFIO_TYPE, VFIO_BASE + 13)
 
-/**
- * struct vfio_device_gfx_plane_info - A display plane of a mediated graphics
- * device, for VFIO_DEVICE_QUERY_GFX_PLANE.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @drm_plane_type: undocumented in the spec
- * @drm_format: undocumented in the spec
- * @drm_format_mod: undocumented in the spec
- * @width: undocumented in the spec
- * @height: undocumented in the spec
- * @stride: undocumented in the spec
- * @size: undocumented in the spec
- * @x_pos: undocumented in the spec
- * @y_pos: undocumented in the spec
- * @x_hot: undocumented in the spec
- * @y_hot: undocumented in the spec
- * @region_index: undocumented in the spec
- * @dmabuf_id: undocumented in the spec
- * @reserved: undocumented in the spec
+/*
+ * A display plane of a mediated graphics device, for
+ * VFIO_DEVICE_QUERY_GFX_PLANE.
  */
 struct vfio_device_gfx_plane_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /*
@@ -669,16 +583,9 @@ struct vfio_device_gfx_plane_info {
  */
 #define VFIO_DEVICE_GET_GFX_DMABUF _IO(VFIO_TYPE, VFIO_BASE + 15)
 
-/**
- * struct vfio_device_ioeventfd - Argument of VFIO_DEVICE_IOEVENTFD.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @offset: offset in the device fd to write to
- * @data: value to write
- * @fd: eventfd that triggers the write; -1 removes the binding
- * @reserved: unused
- */
+/* Argument of VFIO_DEVICE_IOEVENTFD. */
 struct vfio_device_ioeventfd {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Access width: exactly one bit. */
@@ -688,9 +595,13 @@ struct vfio_device_ioeventfd {
 #define VFIO_DEVICE_IOEVENTFD_64 (1 << 3)
 /* The width bits of vfio_device_ioeventfd.flags. */
 #define VFIO_DEVICE_IOEVENTFD_SIZE_MASK (0xf)
+	/* offset in the device fd to write to */
 	__aligned_u64 offset;
+	/* value to write */
 	__aligned_u64 data;
+	/* eventfd that triggers the write; -1 removes the binding */
 	__s32 fd;
+	/* unused */
 	__u32 reserved;
 };
 
@@ -734,23 +645,22 @@ struct vfio_device_feature {
  */
 #define VFIO_DEVICE_FEATURE _IO(VFIO_TYPE, VFIO_BASE + 17)
 
-/**
- * struct vfio_device_bind_iommufd - Argument of VFIO_DEVICE_BIND_IOMMUFD.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @iommufd: iommufd to bind to
- * @out_devid: device id within that iommufd, returned
- * @token_uuid_ptr: user address of the 16-byte VF token UUID (with
- *	VFIO_DEVICE_BIND_FLAG_TOKEN)
- */
+/* Argument of VFIO_DEVICE_BIND_IOMMUFD. */
 struct vfio_device_bind_iommufd {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Bits of vfio_device_bind_iommufd.flags; other bits give EINVAL. */
 /* token_uuid_ptr is valid */
 #define VFIO_DEVICE_BIND_FLAG_TOKEN (1 << 0)
+	/* iommufd to bind to */
 	__s32 iommufd;
+	/* device id within that iommufd, returned */
 	__u32 out_devid;
+	/*
+	 * user address of the 16-byte VF token UUID (with
+	 * VFIO_DEVICE_BIND_FLAG_TOKEN)
+	 */
 	__aligned_u64 token_uuid_ptr;
 };
 
@@ -761,21 +671,17 @@ struct vfio_device_bind_iommufd {
  */
 #define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
 
-/**
- * struct vfio_device_attach_iommufd_pt - Argument of
- * VFIO_DEVICE_ATTACH_IOMMUFD_PT.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @pt_id: IOAS or page table id; may be replaced by the id actually attached
- * @pasid: PASID (with VFIO_DEVICE_ATTACH_PASID)
- */
+/* Argument of VFIO_DEVICE_ATTACH_IOMMUFD_PT. */
 struct vfio_device_attach_iommufd_pt {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Bits of vfio_device_attach_iommufd_pt.flags; other bits give EINVAL. */
 /* attach only the PASID in pasid */
 #define VFIO_DEVICE_ATTACH_PASID (1 << 0)
+	/* IOAS or page table id; may be replaced by the id actually attached */
 	__u32 pt_id;
+	/* PASID (with VFIO_DEVICE_ATTACH_PASID) */
 	__u32 pasid;
 };
 
@@ -786,19 +692,15 @@ struct vfio_device_attach_iommufd_pt {
  */
 #define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)
 
-/**
- * struct vfio_device_detach_iommufd_pt - Argument of
- * VFIO_DEVICE_DETACH_IOMMUFD_PT.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @pasid: PASID (with VFIO_DEVICE_DETACH_PASID)
- */
+/* Argument of VFIO_DEVICE_DETACH_IOMMUFD_PT. */
 struct vfio_device_detach_iommufd_pt {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Bits of vfio_device_detach_iommufd_pt.flags; other bits give EINVAL. */
 /* detach only the PASID in pasid */
 #define VFIO_DEVICE_DETACH_PASID (1 << 0)
+	/* PASID (with VFIO_DEVICE_DETACH_PASID) */
 	__u32 pasid;
 };
 
@@ -811,10 +713,9 @@ struct vfio_device_detach_iommufd_pt {
 /* Feature (SET only): a 16-byte UUID shared by a PCI SR-IOV PF and its VFs. */
 #define VFIO_DEVICE_FEATURE_PCI_VF_TOKEN (0)
 
-/**
- * struct vfio_device_feature_migration - Payload of
- * VFIO_DEVICE_FEATURE_MIGRATION (GET): the migration abilities of the device.
- * @flags: undocumented in the spec
+/*
+ * Payload of VFIO_DEVICE_FEATURE_MIGRATION (GET): the migration abilities of
+ * the device.
  */
 struct vfio_device_feature_migration {
 	__aligned_u64 flags;
@@ -847,18 +748,7 @@ struct vfio_device_feature_mig_state {
  */
 #define VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE 2
 
-/**
- * enum vfio_device_mig_state - Migration states of a device.
- * @VFIO_DEVICE_STATE_ERROR: undocumented in the spec
- * @VFIO_DEVICE_STATE_STOP: undocumented in the spec
- * @VFIO_DEVICE_STATE_RUNNING: undocumented in the spec
- * @VFIO_DEVICE_STATE_STOP_COPY: undocumented in the spec
- * @VFIO_DEVICE_STATE_RESUMING: undocumented in the spec
- * @VFIO_DEVICE_STATE_RUNNING_P2P: undocumented in the spec
- * @VFIO_DEVICE_STATE_PRE_COPY: undocumented in the spec
- * @VFIO_DEVICE_STATE_PRE_COPY_P2P: undocumented in the spec
- * @VFIO_DEVICE_STATE_NR: number of states
- */
+/* Migration states of a device. */
 enum vfio_device_mig_state {
 	VFIO_DEVICE_STATE_ERROR = 0,
 	VFIO_DEVICE_STATE_STOP = 1,
@@ -868,18 +758,16 @@ enum vfio_device_mig_state {
 	VFIO_DEVICE_STATE_RUNNING_P2P = 5,
 	VFIO_DEVICE_STATE_PRE_COPY = 6,
 	VFIO_DEVICE_STATE_PRE_COPY_P2P = 7,
+	/* number of states */
 	VFIO_DEVICE_STATE_NR,
 };
 
-/**
- * struct vfio_precopy_info - Reply of VFIO_MIG_GET_PRECOPY_INFO: estimates of
- * the data still to read in the pre-copy phase.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @initial_bytes: initial data still to read
- * @dirty_bytes: data changed since it was read
+/*
+ * Reply of VFIO_MIG_GET_PRECOPY_INFO: estimates of the data still to read in
+ * the pre-copy phase.
  */
 struct vfio_precopy_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /*
@@ -888,7 +776,9 @@ struct vfio_precopy_info {
  */
 /* new initial data is present on the stream */
 #define VFIO_PRECOPY_INFO_REINIT (1 << 0)
+	/* initial data still to read */
 	__aligned_u64 initial_bytes;
+	/* data changed since it was read */
 	__aligned_u64 dirty_bytes;
 };
 
@@ -924,27 +814,21 @@ struct vfio_device_low_power_entry_with_wakeup {
 /* Feature (SET): leave the low power state. */
 #define VFIO_DEVICE_FEATURE_LOW_POWER_EXIT 5
 
-/**
- * struct vfio_device_feature_dma_logging_control - Payload of
- * VFIO_DEVICE_FEATURE_DMA_LOGGING_START: the IOVA ranges whose device writes
- * are tracked.
- * @page_size: tracking granularity in bytes
- * @num_ranges: entries at ranges
- * @__reserved: undocumented in the spec
- * @ranges: user address of an array of vfio_device_feature_dma_logging_range
+/*
+ * Payload of VFIO_DEVICE_FEATURE_DMA_LOGGING_START: the IOVA ranges whose
+ * device writes are tracked.
  */
 struct vfio_device_feature_dma_logging_control {
+	/* tracking granularity in bytes */
 	__aligned_u64 page_size;
+	/* entries at ranges */
 	__u32 num_ranges;
 	__u32 __reserved;
+	/* user address of an array of vfio_device_feature_dma_logging_range */
 	__aligned_u64 ranges;
 };
 
-/**
- * struct vfio_device_feature_dma_logging_range - One IOVA range to track.
- * @iova: undocumented in the spec
- * @length: undocumented in the spec
- */
+/* One IOVA range to track. */
 struct vfio_device_feature_dma_logging_range {
 	__aligned_u64 iova;
 	__aligned_u64 length;
@@ -956,18 +840,12 @@ struct vfio_device_feature_dma_logging_range {
 /* Feature (SET): stop dirty tracking of device DMA. */
 #define VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP 7
 
-/**
- * struct vfio_device_feature_dma_logging_report - Payload of
- * VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT.
- * @iova: undocumented in the spec
- * @length: undocumented in the spec
- * @page_size: undocumented in the spec
- * @bitmap: user address of the bitmap to fill, one bit per page_size
- */
+/* Payload of VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT. */
 struct vfio_device_feature_dma_logging_report {
 	__aligned_u64 iova;
 	__aligned_u64 length;
 	__aligned_u64 page_size;
+	/* user address of the bitmap to fill, one bit per page_size */
 	__aligned_u64 bitmap;
 };
 
@@ -1009,29 +887,21 @@ struct vfio_device_feature_bus_master {
  */
 #define VFIO_DEVICE_FEATURE_DMA_BUF 11
 
-/**
- * struct vfio_region_dma_range - A slice of a region: offset and length in
- * bytes.
- * @offset: undocumented in the spec
- * @length: undocumented in the spec
- */
+/* A slice of a region: offset and length in bytes. */
 struct vfio_region_dma_range {
 	__u64 offset;
 	__u64 length;
 };
 
-/**
- * struct vfio_device_feature_dma_buf - Payload of VFIO_DEVICE_FEATURE_DMA_BUF.
- * @region_index: region to export
- * @open_flags: open(2) flags for the dma-buf file (O_RDWR, O_CLOEXEC, ...)
- * @flags: no flags are defined; should be 0
- * @nr_ranges: entries in dma_ranges
- * @dma_ranges: undocumented in the spec
- */
+/* Payload of VFIO_DEVICE_FEATURE_DMA_BUF. */
 struct vfio_device_feature_dma_buf {
+	/* region to export */
 	__u32 region_index;
+	/* open(2) flags for the dma-buf file (O_RDWR, O_CLOEXEC, ...) */
 	__u32 open_flags;
+	/* no flags are defined; should be 0 */
 	__u32 flags;
+	/* entries in dma_ranges */
 	__u32 nr_ranges;
 	struct vfio_region_dma_range dma_ranges[] __counted_by(nr_ranges);
 };
@@ -1039,27 +909,16 @@ struct vfio_device_feature_dma_buf {
 /* Feature (SET): opt in to vfio_precopy_info.flags as an output field. */
 #define VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 12
 
-/**
- * struct vfio_device_feature_zpci_err - Payload of
- * VFIO_DEVICE_FEATURE_ZPCI_ERROR (s390).
- * @data: undocumented in the spec
- */
+/* Payload of VFIO_DEVICE_FEATURE_ZPCI_ERROR (s390). */
 struct vfio_device_feature_zpci_err {
 	__aligned_u64 data;
 };
 
 #define VFIO_DEVICE_FEATURE_ZPCI_ERROR 13
 
-/**
- * struct vfio_iommu_type1_info - Reply of VFIO_IOMMU_GET_INFO on a type1
- * container.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @iova_pgsizes: bitmap of supported IOMMU page sizes
- * @cap_offset: offset of the first capability (with VFIO_IOMMU_INFO_CAPS)
- * @pad: unused
- */
+/* Reply of VFIO_IOMMU_GET_INFO on a type1 container. */
 struct vfio_iommu_type1_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Bits set by the kernel. */
@@ -1067,32 +926,24 @@ struct vfio_iommu_type1_info {
 #define VFIO_IOMMU_INFO_PGSIZES (1 << 0)
 /* cap_offset points to a capability chain */
 #define VFIO_IOMMU_INFO_CAPS (1 << 1)
+	/* bitmap of supported IOMMU page sizes */
 	__aligned_u64 iova_pgsizes;
+	/* offset of the first capability (with VFIO_IOMMU_INFO_CAPS) */
 	__u32 cap_offset;
+	/* unused */
 	__u32 pad;
 };
 
 /* type1 info capability id: the usable IOVA ranges. */
 #define VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE 1
 
-/**
- * struct vfio_iova_range - An IOVA range, both ends inclusive.
- * @start: undocumented in the spec
- * @end: undocumented in the spec
- */
+/* An IOVA range, both ends inclusive. */
 struct vfio_iova_range {
 	__u64 start;
 	__u64 end;
 };
 
-/**
- * struct vfio_iommu_type1_info_cap_iova_range - type1 info capability listing
- * the IOVA ranges DMA mappings may use.
- * @header: undocumented in the spec
- * @nr_iovas: undocumented in the spec
- * @reserved: undocumented in the spec
- * @iova_ranges: undocumented in the spec
- */
+/* type1 info capability listing the IOVA ranges DMA mappings may use. */
 struct vfio_iommu_type1_info_cap_iova_range {
 	struct vfio_info_cap_header header;
 	__u32 nr_iovas;
@@ -1103,32 +954,24 @@ struct vfio_iommu_type1_info_cap_iova_range {
 /* type1 info capability id: dirty page tracking parameters. */
 #define VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION 2
 
-/**
- * struct vfio_iommu_type1_info_cap_migration - type1 info capability describing
- * dirty page tracking.
- * @header: undocumented in the spec
- * @flags: no flags are defined; the kernel writes 0
- * @pgsize_bitmap: page sizes usable for dirty tracking
- * @max_dirty_bitmap_size: largest bitmap one request may ask for, in bytes
- */
+/* type1 info capability describing dirty page tracking. */
 struct vfio_iommu_type1_info_cap_migration {
 	struct vfio_info_cap_header header;
+	/* no flags are defined; the kernel writes 0 */
 	__u32 flags;
+	/* page sizes usable for dirty tracking */
 	__u64 pgsize_bitmap;
+	/* largest bitmap one request may ask for, in bytes */
 	__u64 max_dirty_bitmap_size;
 };
 
 /* type1 info capability id: how many more DMA mappings may be created. */
 #define VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL 3
 
-/**
- * struct vfio_iommu_type1_info_dma_avail - type1 info capability with the
- * number of DMA mappings still available.
- * @header: undocumented in the spec
- * @avail: number of DMA mappings that may still be created
- */
+/* type1 info capability with the number of DMA mappings still available. */
 struct vfio_iommu_type1_info_dma_avail {
 	struct vfio_info_cap_header header;
+	/* number of DMA mappings that may still be created */
 	__u32 avail;
 };
 
@@ -1138,16 +981,12 @@ struct vfio_iommu_type1_info_dma_avail {
  */
 #define VFIO_IOMMU_GET_INFO _IO(VFIO_TYPE, VFIO_BASE + 12)
 
-/**
- * struct vfio_iommu_type1_dma_map - Argument of VFIO_IOMMU_MAP_DMA: map size
- * bytes of user memory at vaddr to iova.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @vaddr: user address of the memory
- * @iova: I/O virtual address to map at
- * @size: length in bytes
+/*
+ * Argument of VFIO_IOMMU_MAP_DMA: map size bytes of user memory at vaddr to
+ * iova.
  */
 struct vfio_iommu_type1_dma_map {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /*
@@ -1163,8 +1002,11 @@ struct vfio_iommu_type1_dma_map {
  * VFIO_DMA_UNMAP_FLAG_VADDR)
  */
 #define VFIO_DMA_MAP_FLAG_VADDR (1 << 2)
+	/* user address of the memory */
 	__u64 vaddr;
+	/* I/O virtual address to map at */
 	__u64 iova;
+	/* length in bytes */
 	__u64 size;
 };
 
@@ -1186,16 +1028,12 @@ struct vfio_bitmap {
 	__u64 *data;
 };
 
-/**
- * struct vfio_iommu_type1_dma_unmap - Argument of VFIO_IOMMU_UNMAP_DMA; with
- * VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP a struct vfio_bitmap follows.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @iova: start of the range
- * @size: length of the range; on return, bytes actually unmapped
- * @data: undocumented in the spec
+/*
+ * Argument of VFIO_IOMMU_UNMAP_DMA; with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP a
+ * struct vfio_bitmap follows.
  */
 struct vfio_iommu_type1_dma_unmap {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /*
@@ -1211,7 +1049,9 @@ struct vfio_iommu_type1_dma_unmap {
  * VFIO_DMA_MAP_FLAG_VADDR supplies new ones
  */
 #define VFIO_DMA_UNMAP_FLAG_VADDR (1 << 2)
+	/* start of the range */
 	__u64 iova;
+	/* length of the range; on return, bytes actually unmapped */
 	__u64 size;
 	__u8 data[];
 };
@@ -1231,14 +1071,12 @@ struct vfio_iommu_type1_dma_unmap {
 /* sPAPR (v1) container: disables the IOMMU. */
 #define VFIO_IOMMU_DISABLE _IO(VFIO_TYPE, VFIO_BASE + 16)
 
-/**
- * struct vfio_iommu_type1_dirty_bitmap - Argument of VFIO_IOMMU_DIRTY_PAGES;
- * with GET_BITMAP a vfio_iommu_type1_dirty_bitmap_get follows.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @data: undocumented in the spec
+/*
+ * Argument of VFIO_IOMMU_DIRTY_PAGES; with GET_BITMAP a
+ * vfio_iommu_type1_dirty_bitmap_get follows.
  */
 struct vfio_iommu_type1_dirty_bitmap {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Exactly one operation; other bits give EINVAL. */
@@ -1251,13 +1089,7 @@ struct vfio_iommu_type1_dirty_bitmap {
 	__u8 data[];
 };
 
-/**
- * struct vfio_iommu_type1_dirty_bitmap_get - IOVA range and output bitmap for
- * VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP.
- * @iova: undocumented in the spec
- * @size: undocumented in the spec
- * @bitmap: undocumented in the spec
- */
+/* IOVA range and output bitmap for VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP. */
 struct vfio_iommu_type1_dirty_bitmap_get {
 	__u64 iova;
 	__u64 size;
@@ -1270,34 +1102,24 @@ struct vfio_iommu_type1_dirty_bitmap_get {
  */
 #define VFIO_IOMMU_DIRTY_PAGES _IO(VFIO_TYPE, VFIO_BASE + 17)
 
-/**
- * struct vfio_iommu_spapr_tce_ddw_info - Dynamic DMA window limits of an sPAPR
- * container.
- * @pgsizes: undocumented in the spec
- * @max_dynamic_windows_supported: undocumented in the spec
- * @levels: undocumented in the spec
- */
+/* Dynamic DMA window limits of an sPAPR container. */
 struct vfio_iommu_spapr_tce_ddw_info {
 	__u64 pgsizes;
 	__u32 max_dynamic_windows_supported;
 	__u32 levels;
 };
 
-/**
- * struct vfio_iommu_spapr_tce_info - Reply of VFIO_IOMMU_SPAPR_TCE_GET_INFO.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: undocumented in the spec
- * @dma32_window_start: bus address of the default 32-bit window
- * @dma32_window_size: its size in bytes
- * @ddw: undocumented in the spec
- */
+/* Reply of VFIO_IOMMU_SPAPR_TCE_GET_INFO. */
 struct vfio_iommu_spapr_tce_info {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
 	__u32 flags;
 /* Bits set by the kernel. */
 /* ddw is valid: dynamic DMA windows are supported */
 #define VFIO_IOMMU_SPAPR_INFO_DDW (1 << 0)
+	/* bus address of the default 32-bit window */
 	__u32 dma32_window_start;
+	/* its size in bytes */
 	__u32 dma32_window_size;
 	struct vfio_iommu_spapr_tce_ddw_info ddw;
 };
@@ -1308,13 +1130,7 @@ struct vfio_iommu_spapr_tce_info {
  */
 #define VFIO_IOMMU_SPAPR_TCE_GET_INFO _IO(VFIO_TYPE, VFIO_BASE + 12)
 
-/**
- * struct vfio_eeh_pe_err - Error to inject with VFIO_EEH_PE_INJECT_ERR.
- * @type: undocumented in the spec
- * @func: undocumented in the spec
- * @addr: undocumented in the spec
- * @mask: undocumented in the spec
- */
+/* Error to inject with VFIO_EEH_PE_INJECT_ERR. */
 struct vfio_eeh_pe_err {
 	__u32 type;
 	__u32 func;
@@ -1322,16 +1138,13 @@ struct vfio_eeh_pe_err {
 	__u64 mask;
 };
 
-/**
- * struct vfio_eeh_pe_op - Argument of VFIO_EEH_PE_OP.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: no flags are defined; must be 0 (EINVAL otherwise)
- * @op: operation, VFIO_EEH_PE_*
- * @err: undocumented in the spec
- */
+/* Argument of VFIO_EEH_PE_OP. */
 struct vfio_eeh_pe_op {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
+	/* no flags are defined; must be 0 (EINVAL otherwise) */
 	__u32 flags;
+	/* operation, VFIO_EEH_PE_* */
 	__u32 op;
 	union {
 		struct vfio_eeh_pe_err err;
@@ -1405,25 +1218,21 @@ struct vfio_iommu_spapr_register_memory {
  */
 #define VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY _IO(VFIO_TYPE, VFIO_BASE + 18)
 
-/**
- * struct vfio_iommu_spapr_tce_create - Argument of VFIO_IOMMU_SPAPR_TCE_CREATE.
- * @argsz: size of the whole argument in bytes, set by the caller
- * @flags: no flags are defined; must be 0 (EINVAL otherwise)
- * @page_shift: log2 of the IOMMU page size
- * @__resv1: undocumented in the spec
- * @window_size: window size in bytes
- * @levels: number of TCE table levels
- * @__resv2: undocumented in the spec
- * @start_addr: bus address of the new window, returned
- */
+/* Argument of VFIO_IOMMU_SPAPR_TCE_CREATE. */
 struct vfio_iommu_spapr_tce_create {
+	/* size of the whole argument in bytes, set by the caller */
 	__u32 argsz;
+	/* no flags are defined; must be 0 (EINVAL otherwise) */
 	__u32 flags;
+	/* log2 of the IOMMU page size */
 	__u32 page_shift;
 	__u32 __resv1;
+	/* window size in bytes */
 	__u64 window_size;
+	/* number of TCE table levels */
 	__u32 levels;
 	__u32 __resv2;
+	/* bus address of the new window, returned */
 	__u64 start_addr;
 };
 

@@ -211,18 +211,14 @@ struct vhost_memory {
 /* Version VHOST_SCSI_GET_ABI_VERSION reports. */
 #define VHOST_SCSI_ABI_VERSION 1
 
-/**
- * struct vhost_scsi_target - Names a SCSI target portal group for
- * VHOST_SCSI_SET/CLEAR_ENDPOINT.
- * @abi_version: undocumented in the spec
- * @vhost_wwpn: WWPN of the target, NUL-terminated
- * @vhost_tpgt: target portal group tag
- * @reserved: must be 0
- */
+/* Names a SCSI target portal group for VHOST_SCSI_SET/CLEAR_ENDPOINT. */
 struct vhost_scsi_target {
 	int abi_version;
+	/* WWPN of the target, NUL-terminated */
 	char vhost_wwpn[224];
+	/* target portal group tag */
 	unsigned short vhost_tpgt;
+	/* must be 0 */
 	unsigned short reserved;
 };
 
