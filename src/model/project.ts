@@ -27,6 +27,15 @@ export interface ResolvedConst {
   readonly wide?: boolean;
 }
 
+/** A constant found by indexing, not yet evaluated (enumerators without a value count on). */
+interface PendingConst {
+  kind: ConstKind;
+  family: string;
+  item: M.DefineItem | M.SetValue | M.External;
+  set?: M.SetItem | M.EnumItem;
+  implicit?: () => bigint;
+}
+
 export interface ResolvedRequest {
   readonly item: M.RequestItem;
   readonly family: string;
@@ -107,7 +116,7 @@ export class VersionModel {
     this.diagnostics.push({ ...pos, severity: 'error', rule, message: `${message} (at ${this.version})`, hint });
   }
 
-  private pendingConsts = new Map<string, { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue | M.External; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }>();
+  private pendingConsts = new Map<string, PendingConst>();
   private readonly nameOwner = new Map<string, { pos: Position; what: string }>();
 
   private claim(name: string, pos: Position, what: string): boolean {
@@ -145,7 +154,7 @@ export class VersionModel {
             for (const v of d.values) {
               const prev = previous;
               if (this.claim(v.name, v.pos, `an enumerator of enum ${d.tag ?? '(anonymous)'}`)) {
-                this.pendingConsts.set(v.name, { kind: 'enum', family: f.name, item: v, set: d, implicit: () => (prev === undefined ? 0n : this.valueOf(prev, v.pos) + 1n) });
+                this.pendingConsts.set(v.name, { kind: 'enum', family: f.name, item: v, set: d, implicit: () => (prev === undefined ? 0n : this.valueOf(prev) + 1n) });
               }
               previous = v.name;
             }
@@ -170,12 +179,12 @@ export class VersionModel {
   private readonly evaluating = new Set<string>();
 
   /** Value of a numeric constant; records a diagnostic and returns 0 when it cannot be had. */
-  private valueOf(name: string, from: Position): bigint {
-    const c = this.resolveConst(name, from);
+  private valueOf(name: string): bigint {
+    const c = this.resolveConst(name);
     return c?.value ?? 0n;
   }
 
-  private resolveConst(name: string, from: Position): ResolvedConst | undefined {
+  private resolveConst(name: string): ResolvedConst | undefined {
     const done = this.constants.get(name);
     if (done) return done;
     const p = this.pendingConsts.get(name);
@@ -191,7 +200,6 @@ export class VersionModel {
       return c;
     } finally {
       this.evaluating.delete(name);
-      void from;
     }
   }
 
@@ -199,7 +207,7 @@ export class VersionModel {
     try {
       return evaluate(text, {
         lookup: (n) => {
-          const c = this.resolveConst(n, pos);
+          const c = this.resolveConst(n);
           return c?.value !== undefined ? { value: c.value, unsigned: c.unsigned ?? false, wide: c.wide ?? false } : undefined;
         },
       });
@@ -210,7 +218,7 @@ export class VersionModel {
     }
   }
 
-  private computeConst(name: string, p: { kind: ConstKind; family: string; item: M.DefineItem | M.SetValue | M.External; set?: M.SetItem | M.EnumItem; implicit?: () => bigint }): ResolvedConst | undefined {
+  private computeConst(name: string, p: PendingConst): ResolvedConst | undefined {
     const item = p.item;
     const base = { name, kind: p.kind, family: p.family, item, pos: item.pos, ...(p.set ? { set: p.set } : {}) };
     if ('string' in item && item.string !== undefined) return { ...base, string: item.string, spelling: JSON.stringify(item.string) };
@@ -219,7 +227,7 @@ export class VersionModel {
       return v ? { ...base, value: v.value, unsigned: v.unsigned, wide: v.wide ?? false, spelling: item.expr.text } : undefined;
     }
     if (item.aliasOf) {
-      const target = this.resolveConst(item.aliasOf, item.pos);
+      const target = this.resolveConst(item.aliasOf);
       if (!target) {
         this.error(item.pos, 'spec-unknown-name', `'${name}' is an alias of unknown constant '${item.aliasOf}'`, 'name a constant defined at this version');
         return undefined;
@@ -250,7 +258,7 @@ export class VersionModel {
   }
 
   private evaluateConstants(): void {
-    for (const name of this.pendingConsts.keys()) this.resolveConst(name, { file: '', line: 0, col: 0 });
+    for (const name of this.pendingConsts.keys()) this.resolveConst(name);
   }
 
   private resolveRequests(): void {
