@@ -11,6 +11,14 @@ type R = RawObject;
 const str = (v: Raw | undefined): string | undefined => (v === undefined || v === null ? undefined : v instanceof SpecNumber ? v.text : String(v));
 const bool = (v: Raw | undefined): boolean => v === true;
 const strs = (v: Raw | undefined): string[] => (Array.isArray(v) ? v.map((x) => str(x) as string) : []);
+/** since/until of a spec object, only the keys it has. */
+function lifetimeOf(o: RawObject): { since?: string; until?: string } {
+  return {
+    ...(o.since !== undefined ? { since: str(o.since) } : {}),
+    ...(o.until !== undefined ? { until: str(o.until) } : {}),
+  };
+}
+
 const num = (v: Raw | undefined): number | undefined => (v instanceof SpecNumber ? Number(v.value) : undefined);
 
 export function buildModel(spec: LoadedSpec): { model: M.SpecModel; diagnostics: Diagnostic[] } {
@@ -45,8 +53,7 @@ class FamilyBuilder {
     const g = guard ? (Object.entries(guard)[0] as [string, Raw]) : undefined;
     return {
       pos: this.pos(o),
-      ...(o.since !== undefined ? { since: str(o.since) } : {}),
-      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+      ...lifetimeOf(o),
       ...(o.deprecated !== undefined ? { deprecated: str(o.deprecated) } : {}),
       ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
       ...(g ? { guard: { directive: g[0] as M.Guard['directive'], expr: str(g[1]) as string } } : {}),
@@ -95,24 +102,21 @@ class FamilyBuilder {
       ...(raw.guard !== undefined ? { guard: str(raw.guard) } : {}),
       ...(raw.license !== undefined ? { license: str(raw.license) } : {}),
       ...(raw.source !== undefined ? { source: str(raw.source) } : {}),
-      ...(raw.since !== undefined ? { since: str(raw.since) } : {}),
-      ...(raw.until !== undefined ? { until: str(raw.until) } : {}),
+      ...lifetimeOf(raw),
       imports: strs(raw.imports),
       externals: list('externals').map((x) => ({ pos: this.pos(x), name: str(x.name) as string, expr: this.expr(x.value) as M.Expr, header: str(x.header) as string, ...(x.doc !== undefined ? { doc: str(x.doc) } : {}) })),
       items: list('items').map((i) => this.item(i)),
       fds: list('fds').map((f) => this.fd(f)),
       requestSets: list('request-sets').map((s) => ({
         pos: this.pos(s), name: str(s['request-set']) as string, ...(s.doc ? { doc: str(s.doc) } : {}), requests: strs(s.requests),
-        ...(s.since !== undefined ? { since: str(s.since) } : {}),
-        ...(s.until !== undefined ? { until: str(s.until) } : {}),
+        ...lifetimeOf(s),
       })),
       devices: list('devices').map((d) => this.device(d)),
       channels: list('channels').map((c) => this.channel(c)),
       suppressions: list('suppressions').map((s) => ({
         pos: this.pos(s), rule: str(s.rule) as string, item: str(s.item) as string, reason: str(s.reason) as string,
         ...(s.abis ? { abis: strs(s.abis) } : {}),
-        ...(s.since !== undefined ? { since: str(s.since) } : {}),
-        ...(s.until !== undefined ? { until: str(s.until) } : {}),
+        ...lifetimeOf(s),
       })),
     };
   }
@@ -203,8 +207,7 @@ class FamilyBuilder {
       requires: strs(o.requires), forbids: strs(o.forbids),
       ...(o.transition !== undefined ? { transition: str(o.transition) as M.StatusRule['transition'] } : {}),
       owner: bool(o.owner), unowned: bool(o.unowned), error: str(o.error) as string,
-      ...(o.since !== undefined ? { since: str(o.since) } : {}),
-      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+      ...lifetimeOf(o),
       ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
       ...(o.source !== undefined ? { source: str(o.source) } : {}),
     };
@@ -219,12 +222,10 @@ class FamilyBuilder {
       ...(o['unknown-request'] !== undefined ? { unknownRequest: str(o['unknown-request']) } : {}),
       quirks: ((o.quirks as R[] | undefined) ?? []).map((q) => ({
         pos: this.pos(q), name: str(q.name) as string, requests: strs(q.requests), unknownRequests: bool(q['unknown-requests']), errno: strs(q.errno), doc: str(q.doc) as string,
-        ...(q.since !== undefined ? { since: str(q.since) } : {}),
-        ...(q.until !== undefined ? { until: str(q.until) } : {}),
+        ...lifetimeOf(q),
         ...(q.source !== undefined ? { source: str(q.source) } : {}),
       })),
-      ...(o.since !== undefined ? { since: str(o.since) } : {}),
-      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+      ...lifetimeOf(o),
     };
   }
 
@@ -239,8 +240,7 @@ class FamilyBuilder {
       ...(num(o['max-queues']) !== undefined ? { maxQueues: num(o['max-queues']) } : {}),
       rules: ((o.rules as R[] | undefined) ?? []).map((r) => this.rule(r)),
       ...(o.source !== undefined ? { source: str(o.source) } : {}),
-      ...(o.since !== undefined ? { since: str(o.since) } : {}),
-      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+      ...lifetimeOf(o),
     };
   }
 
@@ -252,8 +252,7 @@ class FamilyBuilder {
         ...(r.when !== undefined ? { when: str(r.when) } : {}),
         ...(r.doc !== undefined ? { doc: str(r.doc) } : {}),
       })),
-      ...(o.since !== undefined ? { since: str(o.since) } : {}),
-      ...(o.until !== undefined ? { until: str(o.until) } : {}),
+      ...lifetimeOf(o),
     };
   }
 }
