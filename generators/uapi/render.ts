@@ -3,7 +3,7 @@
 import { MACRO_OF } from '../../src/model/ioc.ts';
 import type { VersionModel } from '../../src/model/project.ts';
 import type * as M from '../../src/model/types.ts';
-import { continued, cSpacing, displayWidth } from './cformat.ts';
+import { continued, cSpacing, displayWidth } from '../../src/cheader/format.ts';
 
 /** One declaration (or group) with the condition it sits in. */
 export interface Block {

@@ -1,6 +1,7 @@
 // One parsed UAPI header (one version) -> spec entries: defines are classified into
 // requests, ioctl types, aliases, macros and constant sets; structs keep their members,
 // nested defines included, in header order.
+import { cSpacing } from '../cheader/format.ts';
 import { lex, type Cond, type HeaderItem, type Member } from '../cheader/index.ts';
 import type { Entry } from './merge.ts';
 
@@ -32,7 +33,9 @@ function head(node: Record<string, unknown>): string {
   return JSON.stringify(node);
 }
 
-function defineNode(d: { name: string; params?: string[]; body: string }, known: Set<string>, rules: ImportRules): Entry {
+function defineNode(raw: { name: string; params?: string[]; body: string }, known: Set<string>, rules: ImportRules): Entry {
+  // The parser joins tokens with single spaces; the spec keeps kernel spacing.
+  const d = { ...raw, body: cSpacing(raw.body) };
   const req = REQUEST.exec(d.body);
   if (!d.params && req) {
     const [, dir, type, nr, arg] = req;
