@@ -21,7 +21,7 @@ export const uapiEmitter: Emitter = {
         const header = f.header as string;
         const specFile = `${specDir.replace(/\/$/, '')}/${f.file.split('/').pop()}`;
         // Items that share a guard and sit next to each other print inside one #if block.
-        const blocks = groupBlocks(f.items.map((i) => itemBlock(model, i)));
+        const blocks = groupBlocks(joinIncludes(f.items.map((i) => itemBlock(model, i))));
         const text = template({
           banner: cBanner(specFile, `uapi, kernel ${model.version}`),
           guard: f.guard ?? guardFor(header),
@@ -34,6 +34,18 @@ export const uapiEmitter: Emitter = {
       });
   },
 };
+
+/** Consecutive #include lines print as one block, as headers write them. */
+function joinIncludes(blocks: ReturnType<typeof itemBlock>[]): ReturnType<typeof itemBlock>[] {
+  const isInclude = (b: ReturnType<typeof itemBlock>): boolean => !b.guard && b.lines.every((l) => l.startsWith('#include'));
+  const out: ReturnType<typeof itemBlock>[] = [];
+  for (const b of blocks) {
+    const last = out[out.length - 1];
+    if (last && isInclude(last) && isInclude(b)) out[out.length - 1] = { lines: [...last.lines, ...b.lines] };
+    else out.push(b);
+  }
+  return out;
+}
 
 function groupBlocks(blocks: ReturnType<typeof itemBlock>[]): string[] {
   const out: string[] = [];

@@ -12,9 +12,7 @@
  */
 
 #include <linux/types.h>
-
 #include <linux/ioctl.h>
-
 #include <linux/stddef.h>
 
 /* The value VFIO_GET_API_VERSION returns. */

@@ -12,9 +12,7 @@
  */
 
 #include <linux/vhost_types.h>
-
 #include <linux/types.h>
-
 #include <linux/ioctl.h>
 
 /*

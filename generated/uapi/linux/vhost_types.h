@@ -9,9 +9,7 @@
 /* Types shared by the vhost ioctls and the vhost IOTLB message channel. */
 
 #include <linux/types.h>
-
 #include <linux/virtio_config.h>
-
 #include <linux/virtio_ring.h>
 
 /**

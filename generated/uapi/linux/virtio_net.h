@@ -12,13 +12,9 @@
  */
 
 #include <linux/types.h>
-
 #include <linux/virtio_ids.h>
-
 #include <linux/virtio_config.h>
-
 #include <linux/virtio_types.h>
-
 #include <linux/if_ether.h>
 
 /* Feature bit numbers of the virtio network device. */
