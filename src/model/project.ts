@@ -101,15 +101,46 @@ export class VersionModel {
   readonly requests: ResolvedRequest[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly layouts = new Map<string, AggregateLayout>();
+  /** Family of each spec file, and the families each family can see (itself and its imports, transitively). */
+  private readonly familyOfFile = new Map<string, string>();
+  private readonly visible = new Map<string, Set<string>>();
+  private readonly reportedImports = new Set<string>();
 
   constructor(
     readonly spec: M.SpecModel,
     readonly version: Version,
   ) {
     this.families = spec.families.filter((f) => isLive(f, version)).map((f) => projectFamily(f, version));
+    this.computeVisibility();
     this.index();
     this.evaluateConstants();
     this.resolveRequests();
+  }
+
+  private computeVisibility(): void {
+    const imports = new Map(this.spec.families.map((f) => [f.name, f.imports]));
+    for (const f of this.spec.families) {
+      this.familyOfFile.set(f.file, f.name);
+      const seen = new Set<string>([f.name]);
+      const stack = [...f.imports];
+      while (stack.length) {
+        const n = stack.pop() as string;
+        if (seen.has(n)) continue;
+        seen.add(n);
+        stack.push(...(imports.get(n) ?? []));
+      }
+      this.visible.set(f.name, seen);
+    }
+  }
+
+  /** Reports a name used from a family that does not import the family defining it. */
+  private checkVisible(pos: Position, name: string, definedIn: string): void {
+    const from = this.familyOfFile.get(pos.file);
+    if (!from || this.visible.get(from)?.has(definedIn)) return;
+    const key = `${from}\0${name}`;
+    if (this.reportedImports.has(key)) return;
+    this.reportedImports.add(key);
+    this.error(pos, 'spec-not-imported', `'${name}' is defined in family ${definedIn}, which family ${from} does not import`, `add ${definedIn} to imports: of ${from}`);
   }
 
   private error(pos: Position, rule: string, message: string, hint: string): void {
@@ -208,6 +239,7 @@ export class VersionModel {
       return evaluate(text, {
         lookup: (n) => {
           const c = this.resolveConst(n);
+          if (c) this.checkVisible(pos, n, c.family);
           return c?.value !== undefined ? { value: c.value, unsigned: c.unsigned ?? false, wide: c.wide ?? false } : undefined;
         },
       });
@@ -270,6 +302,7 @@ export class VersionModel {
           this.error(d.pos, 'spec-unknown-name', `request ${d.name}: unknown ioctl type '${d.typeName}'`, 'name a define with ioctl-type: true');
           continue;
         }
+        this.checkVisible(d.pos, d.typeName, t.family);
         if (t.item && 'ioctlType' in t.item && !t.item.ioctlType) {
           this.error(d.pos, 'spec-not-ioctl-type', `request ${d.name}: '${d.typeName}' is not marked as an ioctl type`, 'add ioctl-type: true to its define');
         }
@@ -290,9 +323,11 @@ export class VersionModel {
   private checkTypeKnown(t: M.FieldMember['ctype'], pos: Position, what: string): void {
     if (t.kind === 'pointer') return this.checkTypeKnown(t.to, pos, what);
     if (t.kind === 'array') return this.checkTypeKnown(t.of, pos, what);
-    if ((t.kind === 'struct' || t.kind === 'union') && !this.aggregates.has(`${t.kind} ${t.tag}`)) {
+    const entry = t.kind === 'struct' || t.kind === 'union' ? this.aggregates.get(`${t.kind} ${t.tag}`) : undefined;
+    if ((t.kind === 'struct' || t.kind === 'union') && !entry) {
       this.error(pos, 'spec-unknown-type', `${what}: ${t.kind} ${t.tag} is not defined`, 'define it in this family or one it imports, at this version');
     }
+    if (entry) this.checkVisible(pos, entry.key, entry.family);
     if (t.kind === 'enum' && !this.nameOwner.has(`enum ${t.tag}`)) {
       this.error(pos, 'spec-unknown-type', `${what}: enum ${t.tag} is not defined`, 'define the enum at this version');
     }

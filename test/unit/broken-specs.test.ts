@@ -80,3 +80,19 @@ describe('C expression edge cases the fuzzer found', () => {
     expect(run('18446744073709551616')).toEqual(['spec-bad-expression']);
   });
 });
+
+describe('imports', () => {
+  const a = { path: 'a.yaml', text: 'family: a\ndoc: A.\nitems:\n  - { define: A_TYPE, value: 0xA0, ioctl-type: true }\n  - { define: A_LEN, value: 4 }\n  - struct: a_args\n    members:\n      - { field: x, type: __u32 }\n' };
+  const b = (imports: string): { path: string; text: string } => ({
+    path: 'b.yaml',
+    text: `family: b\ndoc: B.\n${imports}items:\n  - { define: B_LEN, value: A_LEN * 2 }\n  - { request: B_GET, type: A_TYPE, nr: 1, encoding: read, arg: struct a_args }\n`,
+  });
+  it('a name from a family that is not imported is an error at the use, with the fix as hint', () => {
+    const d = runPipeline([project, a, b('')]).diagnostics;
+    expect(d.map((x) => `${x.file}:${x.line}:${x.col} ${x.rule}`)).toEqual(['b.yaml:4:5 spec-not-imported', 'b.yaml:5:5 spec-not-imported', 'b.yaml:5:5 spec-not-imported']);
+    expect(d[0]?.hint).toBe('add a to imports: of b');
+  });
+  it('importing the family makes its names visible', () => {
+    expect(runPipeline([project, a, b('imports: [a]\n')]).diagnostics).toEqual([]);
+  });
+});
