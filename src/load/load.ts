@@ -4,7 +4,11 @@ import { basename, extname, join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic } from '../diagnostics.ts';
 import { validateSchema } from './schema.ts';
-import { posOf, toRaw, type RawObject } from './source.ts';
+import { cacheRead, cacheWrite, contentHash } from './cache.ts';
+import { packRaw, posOf, toRaw, unpackRaw, type RawObject } from './source.ts';
+
+/** Bump when the parsed form changes, so old cache entries are not read. */
+const PARSE_FORMAT = 'raw/1';
 
 export interface LoadedFile {
   /** Path as given to the user in diagnostics (relative to the working directory when possible). */
@@ -21,6 +25,8 @@ export interface LoadedSpec {
 export interface SourceText {
   path: string;
   text: string;
+  /** Keep the parsed form in the on-disk cache (files read from disk; not ad-hoc texts). */
+  cache?: boolean;
 }
 
 /** Lists the spec files of a folder (sorted), or returns the file itself. */
@@ -33,7 +39,7 @@ export function specFiles(target: string): string[] {
 }
 
 export function readSources(target: string): SourceText[] {
-  return specFiles(target).map((file) => ({ path: displayPath(file), text: readFileSync(file, 'utf8') }));
+  return specFiles(target).map((file) => ({ path: displayPath(file), text: readFileSync(file, 'utf8'), cache: true }));
 }
 
 function displayPath(file: string): string {
@@ -45,6 +51,15 @@ export function loadSources(sources: SourceText[]): LoadedSpec {
   const diagnostics: Diagnostic[] = [];
   const files: LoadedFile[] = [];
   for (const src of sources) {
+    const cacheName = `yaml-${contentHash(PARSE_FORMAT, src.path, src.text)}.json`;
+    const cached = src.cache ? cacheRead(cacheName) : undefined;
+    if (cached !== undefined) {
+      const raw = unpackRaw(JSON.parse(cached), src.path) as RawObject;
+      const schemaErrors = validateSchema(raw, src.path);
+      diagnostics.push(...schemaErrors);
+      if (schemaErrors.length === 0) files.push({ path: src.path, raw });
+      continue;
+    }
     const lines = new LineCounter();
     const doc = parseDocument(src.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
@@ -65,6 +80,7 @@ export function loadSources(sources: SourceText[]): LoadedSpec {
       diagnostics.push({ file: src.path, line: 1, col: 1, severity: 'error', rule: 'spec-schema', message: 'a spec file must be a mapping', hint: 'start with `family: NAME` or `project: NAME`' });
       continue;
     }
+    if (src.cache) cacheWrite(cacheName, JSON.stringify(packRaw(raw)));
     const schemaErrors = validateSchema(raw, src.path);
     diagnostics.push(...schemaErrors);
     if (schemaErrors.length === 0) files.push({ path: src.path, raw: raw as RawObject });

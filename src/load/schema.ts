@@ -1,14 +1,13 @@
 // Validates a spec file against the one JSON Schema and maps ajv's errors back to YAML positions.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic, Position } from '../diagnostics.ts';
+import { cacheDir, cacheWrite, contentHash } from './cache.ts';
 import { posOf, toJsonView, type Raw } from './source.ts';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../spec/schema/ioctl-abi.schema.json', import.meta.url));
@@ -20,12 +19,6 @@ const requireHere = createRequire(import.meta.url);
 
 let validator: ValidateFunction | undefined;
 
-/** Where compiled validators are kept: compiling the schema costs far more than loading a spec. */
-function cacheDir(): string {
-  const modules = fileURLToPath(new URL('../../node_modules', import.meta.url));
-  return existsSync(modules) ? join(modules, '.cache', 'ioctl-abi') : join(tmpdir(), 'ioctl-abi-cache');
-}
-
 /**
  * The schema validator. ajv compiles it to JavaScript once per schema version; the code is
  * cached on disk (keyed by the schema's hash), so later runs skip the compile.
@@ -33,8 +26,7 @@ function cacheDir(): string {
 function compile(): ValidateFunction {
   if (validator) return validator;
   const text = readFileSync(SCHEMA_PATH, 'utf8');
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const file = join(cacheDir(), `schema-${hash}.cjs`);
+  const file = join(cacheDir(), `schema-${contentHash(text)}.cjs`);
   if (existsSync(file)) {
     try {
       validator = requireHere(file) as ValidateFunction;
@@ -45,16 +37,9 @@ function compile(): ValidateFunction {
   }
   const ajv = new Ajv2020({ allErrors: true, strict: false, code: { source: true } });
   validator = ajv.compile(JSON.parse(text));
-  try {
-    mkdirSync(cacheDir(), { recursive: true });
-    const tmp = `${file}.${process.pid}`;
-    // The generated code requires ajv's runtime helpers; resolve them from this package.
-    const code = standaloneCode(ajv, validator).replace(/require\("ajv\//g, `require(${JSON.stringify(`${dirnameOfAjv()}/`)} + "`);
-    writeFileSync(tmp, code);
-    renameSync(tmp, file);
-  } catch {
-    /* caching is an optimisation only */
-  }
+  // The generated code requires ajv's runtime helpers; resolve them from this package.
+  const code = standaloneCode(ajv, validator).replace(/require\("ajv\//g, `require(${JSON.stringify(`${dirnameOfAjv()}/`)} + "`);
+  cacheWrite(basename(file), code);
   return validator;
 }
 

@@ -99,3 +99,42 @@ export function toJsonView(value: Raw): unknown {
   }
   return value;
 }
+
+// Serialised form of a positioned value, for the parse cache: YAML parsing is most of the
+// time of a run, and a spec file that did not change parses to the same values.
+type Packed = string | boolean | null | { n: [string, string] } | { a: Packed[]; p: PackedWhere } | { o: Record<string, Packed>; p: PackedWhere };
+interface PackedWhere { s: [number, number]; k: Array<[string, number, number]> }
+
+const packWhere = (w: Where | undefined): PackedWhere => ({
+  s: [w?.self.line ?? 1, w?.self.col ?? 1],
+  k: [...(w?.keys ?? new Map<string, Position>())].map(([k, p]) => [k, p.line, p.col]),
+});
+
+export function packRaw(value: Raw): Packed {
+  if (value instanceof SpecNumber) return { n: [value.value.toString(), value.text] };
+  if (Array.isArray(value)) return { a: value.map(packRaw), p: packWhere(positions.get(value)) };
+  if (value !== null && typeof value === 'object') {
+    const o: Record<string, Packed> = {};
+    for (const [k, v] of Object.entries(value)) o[k] = packRaw(v);
+    return { o, p: packWhere(positions.get(value)) };
+  }
+  return value;
+}
+
+export function unpackRaw(packed: Packed, file: string): Raw {
+  if (packed === null || typeof packed !== 'object') return packed;
+  const where = (p: PackedWhere): Where => ({
+    self: { file, line: p.s[0], col: p.s[1] },
+    keys: new Map(p.k.map(([k, line, col]) => [k, { file, line, col }])),
+  });
+  if ('n' in packed) return new SpecNumber(BigInt(packed.n[0]), packed.n[1]);
+  if ('a' in packed) {
+    const list: RawList = packed.a.map((x) => unpackRaw(x, file));
+    positions.set(list, where(packed.p));
+    return list;
+  }
+  const obj: RawObject = Object.create(null);
+  for (const [k, v] of Object.entries(packed.o)) obj[k] = unpackRaw(v, file);
+  positions.set(obj, where(packed.p));
+  return obj;
+}
