@@ -23,8 +23,6 @@ export class SpecError extends Error {
   }
 }
 
-export const NO_POSITION: Position = { file: '<unknown>', line: 0, col: 0 };
-
 export function formatDiagnostic(d: Diagnostic, color = false): string {
   const paint = (code: string, text: string): string => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const sev = d.severity === 'error' ? paint('31', 'error') : d.severity === 'warning' ? paint('33', 'warning') : paint('36', 'info');

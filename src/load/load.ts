@@ -1,11 +1,11 @@
 // Reads a spec folder (or files): YAML with positions, schema validation, the import graph.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join, relative } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic } from '../diagnostics.ts';
 import { validateSchema } from './schema.ts';
 import { cacheRead, cacheWrite, contentHash } from './cache.ts';
-import { packRaw, posOf, toRaw, unpackRaw, type RawObject } from './source.ts';
+import { packRaw, posOf, SpecNumber, toRaw, unpackRaw, type RawObject } from './source.ts';
 
 /** Bump when the parsed form changes, so old cache entries are not read. */
 const PARSE_FORMAT = 'raw/1';
@@ -51,39 +51,11 @@ export function loadSources(sources: SourceText[]): LoadedSpec {
   const diagnostics: Diagnostic[] = [];
   const files: LoadedFile[] = [];
   for (const src of sources) {
-    const cacheName = `yaml-${contentHash(PARSE_FORMAT, src.path, src.text)}.json`;
-    const cached = src.cache ? cacheRead(cacheName) : undefined;
-    if (cached !== undefined) {
-      const raw = unpackRaw(JSON.parse(cached), src.path) as RawObject;
-      const schemaErrors = validateSchema(raw, src.path);
-      diagnostics.push(...schemaErrors);
-      if (schemaErrors.length === 0) files.push({ path: src.path, raw });
-      continue;
-    }
-    const lines = new LineCounter();
-    const doc = parseDocument(src.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const { line, col } = lines.linePos(e.pos[0]);
-        const duplicate = e.code === 'DUPLICATE_KEY';
-        diagnostics.push({
-          file: src.path, line, col, severity: 'error',
-          rule: duplicate ? 'spec-duplicate-key' : 'yaml-syntax',
-          message: e.message.split('\n')[0] ?? e.message,
-          hint: duplicate ? 'a key may appear once per mapping' : 'fix the YAML syntax at this position',
-        });
-      }
-      continue;
-    }
-    const raw = toRaw(doc.contents, src.path, lines, doc);
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      diagnostics.push({ file: src.path, line: 1, col: 1, severity: 'error', rule: 'spec-schema', message: 'a spec file must be a mapping', hint: 'start with `family: NAME` or `project: NAME`' });
-      continue;
-    }
-    if (src.cache) cacheWrite(cacheName, JSON.stringify(packRaw(raw)));
+    const raw = parseSource(src, diagnostics);
+    if (!raw) continue;
     const schemaErrors = validateSchema(raw, src.path);
     diagnostics.push(...schemaErrors);
-    if (schemaErrors.length === 0) files.push({ path: src.path, raw: raw as RawObject });
+    if (schemaErrors.length === 0) files.push({ path: src.path, raw });
   }
   const projects = files.filter((f) => 'project' in f.raw);
   const families = files.filter((f) => 'family' in f.raw);
@@ -94,8 +66,33 @@ export function loadSources(sources: SourceText[]): LoadedSpec {
   return { project: projects[0], families, diagnostics };
 }
 
-export function loadSpec(target: string): LoadedSpec {
-  return loadSources(readSources(target));
+/** YAML text -> positioned values (from the parse cache when the file is unchanged), or undefined after reporting why not. */
+function parseSource(src: SourceText, diagnostics: Diagnostic[]): RawObject | undefined {
+  const cacheName = `yaml-${contentHash(PARSE_FORMAT, src.path, src.text)}.json`;
+  const cached = src.cache ? cacheRead(cacheName) : undefined;
+  if (cached !== undefined) return unpackRaw(JSON.parse(cached), src.path) as RawObject;
+  const lines = new LineCounter();
+  const doc = parseDocument(src.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const { line, col } = lines.linePos(e.pos[0]);
+      const duplicate = e.code === 'DUPLICATE_KEY';
+      diagnostics.push({
+        file: src.path, line, col, severity: 'error',
+        rule: duplicate ? 'spec-duplicate-key' : 'yaml-syntax',
+        message: e.message.split('\n')[0] ?? e.message,
+        hint: duplicate ? 'a key may appear once per mapping' : 'fix the YAML syntax at this position',
+      });
+    }
+    return undefined;
+  }
+  const raw = toRaw(doc.contents, src.path, lines, doc);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || raw instanceof SpecNumber) {
+    diagnostics.push({ file: src.path, line: 1, col: 1, severity: 'error', rule: 'spec-schema', message: 'a spec file must be a mapping', hint: 'start with `family: NAME` or `project: NAME`' });
+    return undefined;
+  }
+  if (src.cache) cacheWrite(cacheName, JSON.stringify(packRaw(raw)));
+  return raw;
 }
 
 /** Duplicate family names, imports of unknown families, and import cycles. */
@@ -144,5 +141,3 @@ function checkImports(families: LoadedFile[]): Diagnostic[] {
   for (const name of [...byName.keys()].sort()) if (!state.has(name)) visit(name);
   return out;
 }
-
-export const fileStem = (path: string): string => basename(path, extname(path));

@@ -195,12 +195,3 @@ function apply(op: string, a: CValue, b: CValue): CValue {
     default: throw new EvalError(`operator ${op}`);
   }
 }
-
-/** Names an expression refers to (for dependency checks). */
-export function referencedNames(text: string): string[] {
-  try {
-    return tokenize(text).filter((t) => /^[A-Za-z_]/.test(t) && !TYPE_WORDS.has(t) && t !== 'sizeof');
-  } catch {
-    return [];
-  }
-}

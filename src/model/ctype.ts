@@ -26,7 +26,6 @@ export type PrimClass = 'char' | 'short' | 'int' | 'long' | 'llong' | 'aligned64
 /** Spellings whose width depends on the ABI (the 'long or pointer-sized type' lint). */
 export const ABI_DEPENDENT = new Set(['long', 'unsigned long', 'long int', 'unsigned long int', '__kernel_size_t', '__kernel_long_t', '__kernel_ulong_t']);
 
-export const SIGNED_PRIMS = new Set(['char', 'signed char', 'short', 'short int', 'int', 'signed int', 'long', 'long int', 'long long', '__s8', '__s16', '__s32', '__s64', '__kernel_long_t']);
 
 export function parseCType(text: string): CType | undefined {
   const t = text.trim().replace(/\s+/g, ' ');

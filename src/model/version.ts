@@ -27,9 +27,3 @@ export function overlaps(a: Lifetime, b: Lifetime): boolean {
   return lo < hi;
 }
 
-export function describeLifetime(l: Lifetime): string {
-  if (l.since && l.until) return `${l.since} <= v < ${l.until}`;
-  if (l.since) return `since ${l.since}`;
-  if (l.until) return `until ${l.until}`;
-  return 'all versions';
-}
