@@ -39,6 +39,13 @@ function ensureIndexes(dir: string): void {
   writeFileSync(stamp, new Date().toISOString());
 }
 
+/** Runs apt-cache (policy, madison, ...) against the private indexes, updating them when stale. */
+export function aptCache(args: string[]): string {
+  const dir = aptDir();
+  ensureIndexes(dir);
+  return execFileSync('apt-cache', [...aptOptions(dir, INDEXED_ARCHES), ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
 /**
  * Downloads `pkg=version` (architecture-qualified as `pkg:arch` if needed) once and
  * unpacks it with dpkg -x; returns the directory holding the unpacked tree.
