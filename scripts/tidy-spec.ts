@@ -5,7 +5,7 @@
 // re-checks that only whitespace changed.  npx tsx scripts/tidy-spec.ts [spec/*.yaml]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parseDocument, Scalar, type Node } from 'yaml';
-import { cSpacing } from '../src/cheader/format.ts';
+import { cSpacing } from '../src/emit/c/spacing.ts';
 import { specFiles } from '../src/load/load.ts';
 
 const C_KEYS = new Set(['value', 'bit', 'nr', 'count', 'body', 'arg', 'if']);

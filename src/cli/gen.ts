@@ -1,24 +1,24 @@
 // `gen`: run every emitter in memory, then hand all files to the writer at once.
 import { relative } from 'node:path';
-import { loadEmitters, type Emitter } from '../../generators/index.ts';
-import type { Pipeline } from '../pipeline.ts';
-import { checkOutputs, writeOutputs, WriterError, type OutputFile } from '../writer/index.ts';
+import { loadEmitters } from '../../generators/index.ts';
+import { regenCommand, runEmitters, type Emitter } from '../emit/index.ts';
+import type { AbiView } from '../model/index.ts';
+import { checkOutputs, writeOutputs, WriterError } from '../writer/index.ts';
 
 export interface GenOptions {
-  version: string;
+  /** Output root (absolute). */
   out: string;
+  /** The output root and spec as the user wrote them, for the regen command in banners. */
+  outArg: string;
   specDir: string;
   check: boolean;
 }
 
 /** Runs the emitters (all of generators/ unless given) and writes or checks their output. */
-export async function generate(p: Pipeline, opts: GenOptions, emitters?: Emitter[]): Promise<number> {
+export async function generate(view: AbiView, opts: GenOptions, emitters?: readonly Emitter[]): Promise<number> {
   emitters ??= await loadEmitters();
-  const model = p.versions.at(opts.version);
-  const files: OutputFile[] = [];
-  for (const e of emitters) {
-    for (const f of e.emit({ pipeline: p, model, specDir: opts.specDir })) files.push(f);
-  }
+  const command = regenCommand({ specDir: opts.specDir, version: view.version, out: opts.outArg });
+  const files = runEmitters(view, emitters, { specDir: opts.specDir, command });
   const plan = { root: opts.out, owned: emitters.map((e) => e.owns), files };
   const where = relative(process.cwd(), opts.out) || '.';
   if (opts.check) {
@@ -29,7 +29,7 @@ export async function generate(p: Pipeline, opts: GenOptions, emitters?: Emitter
   }
   try {
     const r = writeOutputs(plan);
-    process.stderr.write(`gen: ${files.length} file(s) for ${opts.version} in ${where} (${r.written} written, ${r.unchanged} unchanged, ${r.removed} removed)\n`);
+    process.stderr.write(`gen: ${files.length} file(s) for ${view.version} in ${where} (${r.written} written, ${r.unchanged} unchanged, ${r.removed} removed)\n`);
     return 0;
   } catch (e) {
     if (e instanceof WriterError) {

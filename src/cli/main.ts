@@ -1,12 +1,10 @@
 // ioctl-abi: validate, lint, gen and dump over one spec folder.
 // Exit codes: 0 ok, 1 findings or drift, 2 usage or spec errors.
-import { resolve } from 'node:path';
-import { ABIS, ABI_NAMES, findAbi } from '../model/abi.ts';
-import { newestVersion } from '../model/project.ts';
-import { SpecError, type Diagnostic } from '../diagnostics.ts';
-import { dumpModel, stableJson } from '../dump.ts';
-import { lint } from '../lint/index.ts';
-import { runPipelineOn, type Pipeline } from '../pipeline.ts';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics.ts';
+import { blockingFindings, lint } from '../lint/index.ts';
+import { ABIS, ABI_NAMES, findAbi, openSpec, snapshot, snapshotJson, type KnownVersion, type Spec } from '../model/index.ts';
 import { parseArgs, UsageError, type FlagSpec } from './args.ts';
 import { countBySeverity, printDiagnostics, type Format } from './output.ts';
 
@@ -24,32 +22,36 @@ Commands:
   dump       print the resolved model as JSON
 
 Common options:
-  --spec DIR        spec folder or file (default: spec)
+  [SPEC]            spec folder or file, as the last argument or with --spec (default: spec)
+  --spec DIR        the same, as an option
   --format FORMAT   text (default) or json, for diagnostics
   --help            help for a command
 
 Exit codes: 0 ok, 1 findings (lint) or drift (gen --check), 2 usage or spec errors.
 Colour only on a terminal; NO_COLOR turns it off.`,
-  validate: `Usage: ioctl-abi validate [--spec DIR] [--format text|json]
+  validate: `Usage: ioctl-abi validate [SPEC] [--format text|json]
 
 Loads every spec file, checks it against spec/schema/ioctl-abi.schema.json and resolves every
 name, type and number at each version listed in project.yaml. Prints every error at once as
 file:line:col, rule id, message and hint. Exit 0 when clean, 2 on spec errors.`,
-  lint: `Usage: ioctl-abi lint [--spec DIR] [--at VERSION] [--format text|json]
+  lint: `Usage: ioctl-abi lint [SPEC] [--at VERSION] [--format text|json]
 
 Runs the lint rules of docs/rules.md at every listed version (or only VERSION). Findings the
 spec suppresses (suppressions: with a reason) are counted, not shown. Exit 1 on any warning or
-error finding, 2 on spec errors.`,
-  gen: `Usage: ioctl-abi gen [--spec DIR] [--at VERSION] [--out DIR] [--check]
+error finding, 2 on spec errors. Given one file of a spec folder, the folder is read (imports
+live there) and only that file's findings are shown.`,
+  gen: `Usage: ioctl-abi gen [SPEC] [--at VERSION] [--out DIR] [--check]
 
 Generates every output for VERSION (default: the newest in project.yaml) into DIR (default:
 generated). All files are staged and moved into place together; if any generator fails,
-nothing is written. --check writes nothing: it prints a unified diff of every stale file and
-exits 1 when generated/ is out of date.`,
-  dump: `Usage: ioctl-abi dump --json [--spec DIR] [--at VERSION] [--arch ABI]
+nothing is written. Lint findings of severity error at VERSION (a request-number collision,
+say) stop gen unless the spec suppresses them with a reason. --check writes nothing: it prints
+a unified diff of every stale file and exits 1 when generated/ is out of date.`,
+  dump: `Usage: ioctl-abi dump --json [SPEC] [--at VERSION] [--arch ABI]
 
-Prints the resolved model at VERSION (default: newest) as stable, sorted JSON: constants, sets,
-types with layouts per ABI, requests with numbers per ABI, fds, devices, channels.
+Prints the AbiSnapshot of VERSION (default: newest; docs/snapshot.md): stable, sorted JSON of
+constants, sets, types with layouts per ABI, requests with numbers per ABI, fds, devices,
+channels, each with its since/until, doc and spec position.
 --arch limits layouts and numbers to one ABI (${ABI_NAMES.join(', ')}).`,
 };
 
@@ -59,32 +61,32 @@ function formatOf(flags: Record<string, string | boolean>): Format {
   return f;
 }
 
-function load(flags: Record<string, string | boolean>, format: Format): Pipeline | undefined {
-  const dir = resolve(String(flags.spec ?? 'spec'));
-  let p: Pipeline;
-  try {
-    p = runPipelineOn(dir);
-  } catch (e) {
-    if (e instanceof SpecError) {
-      printDiagnostics(e.diagnostics, format, countBySeverity(e.diagnostics));
-      return undefined;
-    }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new UsageError(`spec not found: ${dir}`);
-    throw e;
+/** The spec target: the positional argument or --spec (not both), else spec/. */
+function specTarget(flags: Record<string, string | boolean>, positionals: string[]): string {
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' (one spec folder or file)`);
+  const [given] = positionals;
+  if (given !== undefined && flags.spec !== undefined && resolve(given) !== resolve(String(flags.spec))) {
+    throw new UsageError(`two specs given: '${given}' and --spec '${String(flags.spec)}'`);
   }
-  const errors = p.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    printDiagnostics(p.diagnostics, format, `spec invalid: ${countBySeverity(p.diagnostics)}`);
-    return undefined;
-  }
-  return p;
+  return given ?? (flags.spec === undefined ? 'spec' : String(flags.spec));
 }
 
-function versionOf(p: Pipeline, flags: Record<string, string | boolean>): string {
-  const at = flags.at === undefined ? newestVersion(p.model) : String(flags.at);
-  if (!/^\d+\.\d+$/.test(at)) throw new UsageError(`--at takes a kernel version like 6.12, not '${at}'`);
-  return at;
+function load(target: string, format: Format): Spec | undefined {
+  const r = openSpec(target);
+  if (!r.ok) {
+    if (r.diagnostics.some((d) => d.rule === 'spec-not-found')) throw new UsageError(`spec not found: ${resolve(target)}`);
+    printDiagnostics([...r.diagnostics], format, `spec invalid: ${countBySeverity([...r.diagnostics])}`);
+    return undefined;
+  }
+  return r.spec;
+}
+
+/** --at as a version the spec knows (default: the newest listed). */
+function versionOf(spec: Spec, flags: Record<string, string | boolean>): KnownVersion {
+  if (flags.at === undefined) return spec.newest;
+  const found = spec.version(String(flags.at));
+  if (!found.ok) throw new UsageError(`--at: ${found.message}; ${found.hint}`);
+  return found.version;
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -105,39 +107,49 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[command]}\n`);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const format = formatOf(flags);
-  const p = load(flags, format);
-  if (!p) return EXIT.usage;
+  const target = specTarget(flags, positionals);
+  if (command === 'dump' && !flags.json) throw new UsageError('dump needs --json (the only output format)');
+  const abis = flags.arch === undefined ? ABIS : [findAbi(String(flags.arch)) ?? unknownArch(String(flags.arch))];
+  const spec = load(target, format);
+  if (!spec) return EXIT.usage;
+  const version = flags.at === undefined ? undefined : versionOf(spec, flags);
 
   switch (command) {
     case 'validate':
-      printDiagnostics(p.diagnostics, format, `spec ok: ${p.model.families.length} families, versions ${p.model.versions.join(', ')}`);
+      printDiagnostics([...spec.diagnostics], format, `spec ok: ${spec.model.families.length} families, versions ${spec.versions.join(', ')}`);
       return EXIT.ok;
     case 'lint': {
-      const versions = flags.at === undefined ? p.model.versions : [versionOf(p, flags)];
-      const r = lint(p, versions);
-      const all: Diagnostic[] = [...r.findings, ...r.unused];
+      const r = lint(spec, version ? [version] : spec.versions);
+      const mine = (d: Diagnostic): boolean => spec.focus === undefined || d.file === spec.focus;
+      const all: Diagnostic[] = [...r.findings, ...r.unused].filter(mine);
       printDiagnostics(all, format, `lint: ${countBySeverity(all)}, ${r.suppressed} suppressed`);
       return all.some((d) => d.severity !== 'info') ? EXIT.findings : EXIT.ok;
     }
-    case 'dump': {
-      if (!flags.json) throw new UsageError('dump needs --json (the only output format)');
-      const abis = flags.arch === undefined ? ABIS : [findAbi(String(flags.arch)) ?? (() => { throw new UsageError(`unknown --arch '${String(flags.arch)}' (one of: ${ABI_NAMES.join(', ')})`); })()];
-      process.stdout.write(stableJson(dumpModel(p.versions.at(versionOf(p, flags)), abis)));
+    case 'dump':
+      process.stdout.write(snapshotJson(snapshot(spec.at(version ?? spec.newest), abis)));
       return EXIT.ok;
-    }
     case 'gen': {
+      const at = version ?? spec.newest;
+      const blocking = blockingFindings(spec, at);
+      if (blocking.length) {
+        printDiagnostics(blocking, format, `gen: ${countBySeverity(blocking)} at ${at}; nothing written (fix them, or suppress each with a reason)`);
+        return EXIT.usage;
+      }
       const { generate } = await import('./gen.ts');
-      return generate(p, {
-        version: versionOf(p, flags),
+      return generate(spec.at(at), {
         out: resolve(String(flags.out ?? 'generated')),
-        specDir: String(flags.spec ?? 'spec'),
+        outArg: String(flags.out ?? 'generated'),
+        specDir: statSync(target).isFile() ? dirname(target) : target,
         check: Boolean(flags.check),
       });
     }
   }
   return EXIT.usage;
+}
+
+function unknownArch(name: string): never {
+  throw new UsageError(`unknown --arch '${name}' (one of: ${ABI_NAMES.join(', ')})`);
 }
 
 export async function main(argv: string[]): Promise<number> {

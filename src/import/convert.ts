@@ -1,7 +1,7 @@
 // One parsed UAPI header (one version) -> spec entries: defines are classified into
 // requests, ioctl types, aliases, macros and constant sets; structs keep their members,
 // nested defines included, in header order.
-import { cSpacing } from '../cheader/format.ts';
+import { cSpacing } from '../emit/c/spacing.ts';
 import { lex, type Cond, type HeaderItem, type Member } from '../cheader/index.ts';
 import type { Entry } from './merge.ts';
 

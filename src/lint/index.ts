@@ -1,22 +1,23 @@
-// Runs every lint rule at every listed version and applies the spec's suppressions.
+// Runs every lint rule at the chosen versions and applies the spec's suppressions.
 import type { Diagnostic } from '../diagnostics.ts';
-import type { Pipeline } from '../pipeline.ts';
-import { isLive } from '../model/version.ts';
+import { isLive, type KnownVersion, type Spec } from '../model/index.ts';
 import { RULES, type Finding } from './rules.ts';
+
+export { RULES, type Finding, type Rule } from './rules.ts';
 
 export interface LintResult {
   findings: Diagnostic[];
   suppressed: number;
-  /** Suppressions that matched nothing at any version: stale, so they are reported too. */
+  /** Suppressions that matched nothing at any version they live at: stale, so reported too. */
   unused: Diagnostic[];
 }
 
-export function lint(p: Pipeline, versions: readonly string[] = p.model.versions): LintResult {
+export function lint(spec: Spec, versions: readonly KnownVersion[] = spec.versions): LintResult {
   const findings = new Map<string, { f: Finding; versions: string[] }>();
   let suppressed = 0;
   const used = new Set<object>();
   for (const v of versions) {
-    const vm = p.versions.at(v);
+    const vm = spec.at(v);
     const suppressions = vm.families.flatMap((f) => f.suppressions);
     for (const rule of RULES) {
       for (const f of rule.check(vm)) {
@@ -38,8 +39,19 @@ export function lint(p: Pipeline, versions: readonly string[] = p.model.versions
     ...f.pos, rule: f.rule, severity: f.severity, hint: f.hint,
     message: vs.length === all ? f.message : `${f.message} (at ${vs.join(', ')})`,
   }));
-  const unused: Diagnostic[] = p.model.families.flatMap((fam) => fam.suppressions)
-    .filter((s) => !used.has(s) && versions.some((v) => isLive(s, v)))
+  // A suppression is judged stale only when every listed version it lives at was linted:
+  // `lint --at 5.10` cannot know whether a suppression matches at 7.3.
+  const judged = (s: { since?: string; until?: string }): boolean => {
+    const life = spec.versions.filter((v) => isLive(s, v));
+    return life.length > 0 && life.every((v) => versions.includes(v));
+  };
+  const unused: Diagnostic[] = spec.model.families.flatMap((fam) => fam.suppressions)
+    .filter((s) => !used.has(s) && judged(s))
     .map((s) => ({ ...s.pos, rule: 'stale-suppression', severity: 'warning' as const, message: `suppression of ${s.rule} for ${s.item} matches nothing`, hint: 'remove it: the finding it silenced is gone' }));
   return { findings: out, suppressed, unused };
+}
+
+/** Error-severity findings that no suppression covers, at one version: these block `gen`. */
+export function blockingFindings(spec: Spec, version: KnownVersion): Diagnostic[] {
+  return lint(spec, [version]).findings.filter((d) => d.severity === 'error');
 }

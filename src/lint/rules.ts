@@ -1,12 +1,8 @@
 // The lint rules. Each looks at one version of the model and reports findings keyed by item,
 // so a suppression in the spec (rule + item) can silence a historic kernel choice with a reason.
 import type { Position, Severity } from '../diagnostics.ts';
-import { ABIS, type Abi } from '../model/abi.ts';
-import { ABI_DEPENDENT } from '../model/ctype.ts';
-import { maxIocSize } from '../model/ioc.ts';
-import type { AggregateLayout } from '../model/layout.ts';
-import { walkDefinitions, type ResolvedRequest, type VersionModel } from '../model/project.ts';
-import type * as M from '../model/types.ts';
+import { ABIS, ABI_DEPENDENT, maxIocSize, walkDefinitions, type Abi, type AbiView, type AggregateLayout, type Request } from '../model/index.ts';
+import type * as M from '../model/index.ts';
 
 export interface Finding {
   rule: string;
@@ -23,17 +19,20 @@ export interface Rule {
   id: string;
   severity: Severity;
   summary: string;
-  check(vm: VersionModel): Finding[];
+  check(vm: AbiView): Finding[];
 }
+
+/** Where one key of an item is written (the item when the key is absent). */
+const at = (x: M.Located, key: string): Position => x.keys[key] ?? x.pos;
 
 const abiList = (abis: Abi[]): string => (abis.length === ABIS.length ? 'every ABI' : abis.map((a) => a.name).join(', '));
 
-function topAggregates(vm: VersionModel): Array<{ key: string; item: M.AggregateItem }> {
-  return [...vm.aggregates.values()].map((e) => ({ key: e.key, item: e.item }));
+function topAggregates(vm: AbiView): Array<{ key: string; item: M.AggregateItem }> {
+  return [...vm.types.values()].map((e) => ({ key: e.key, item: e.item }));
 }
 
 /** Every field of every top-level struct or union, nested aggregates included, with its owner's key. */
-function* allFields(vm: VersionModel): Generator<{ key: string; field: M.FieldMember }> {
+function* allFields(vm: AbiView): Generator<{ key: string; field: M.FieldMember }> {
   for (const { key, item } of topAggregates(vm)) {
     for (const d of walkDefinitions([item])) {
       if (d.kind !== 'struct' && d.kind !== 'union') continue;
@@ -42,12 +41,9 @@ function* allFields(vm: VersionModel): Generator<{ key: string; field: M.FieldMe
   }
 }
 
-function safeLayout(vm: VersionModel, abi: Abi, key: string): AggregateLayout | undefined {
-  try {
-    return vm.aggregateLayout(abi, key);
-  } catch {
-    return undefined; // unknown member types are reported by the model
-  }
+function layoutOf(vm: AbiView, abi: Abi, key: string): AggregateLayout | undefined {
+  const r = vm.layout(abi, key);
+  return r.ok ? r.layout : undefined;
 }
 
 const paddingHole: Rule = {
@@ -59,7 +55,7 @@ const paddingHole: Rule = {
     for (const { key, item } of topAggregates(vm)) {
       const byHole = new Map<string, Abi[]>();
       for (const abi of ABIS) {
-        for (const h of safeLayout(vm, abi, key)?.holes ?? []) {
+        for (const h of layoutOf(vm, abi, key)?.holes ?? []) {
           const k = h.tail ? `${h.size} byte(s) of tail padding after ${h.after}` : `${h.size} byte(s) of padding after ${h.after || 'the start'}`;
           byHole.set(k, [...(byHole.get(k) ?? []), abi]);
         }
@@ -81,23 +77,16 @@ const compatLayout: Rule = {
     for (const r of vm.requests) {
       const t = r.item.argType;
       if (!t || r.item.pass !== 'pointer') continue;
-      const key = t.kind === 'struct' || t.kind === 'union' ? `${t.kind} ${t.tag}` : undefined;
       const shapes = new Map<string, Abi[]>();
       for (const abi of ABIS) {
-        let shape: string;
-        try {
-          if (key) {
-            const l = vm.aggregateLayout(abi, key);
-            shape = `${l.size}:${l.fields.map((f) => `${f.path}@${f.offset}`).join(',')}`;
-          } else shape = `${vm.typeLayout(abi, t).size}`;
-        } catch {
-          continue;
-        }
+        const r = vm.layout(abi, t);
+        if (!r.ok) continue;
+        const shape = `${r.layout.size}:${r.layout.fields.map((f) => `${f.path}@${f.offset}`).join(',')}`;
         shapes.set(shape, [...(shapes.get(shape) ?? []), abi]);
       }
       if (shapes.size > 1) {
         const groups = [...shapes.entries()].map(([s, abis]) => `size ${s.split(':')[0]} on ${abis.map((a) => a.name).join(', ')}`).join('; ');
-        out.push({ rule: this.id, severity: this.severity, item: r.item.name, pos: r.item.pos, message: `${r.item.name}: argument ${r.item.arg} is laid out differently across ABIs (${groups})`, hint: 'use fixed-width types with natural 64-bit alignment (__aligned_u64, explicit padding) so no compat_ioctl is needed' });
+        out.push({ rule: this.id, severity: this.severity, item: r.item.name, pos: at(r.item, 'arg'), message: `${r.item.name}: argument ${r.item.arg} is laid out differently across ABIs (${groups})`, hint: 'use fixed-width types with natural 64-bit alignment (__aligned_u64, explicit padding) so no compat_ioctl is needed' });
       }
     }
     return out;
@@ -113,12 +102,12 @@ const abiDependentType: Rule = {
     for (const { key, field: m } of allFields(vm)) {
       const pointer = m.ctype.kind === 'pointer';
       if (pointer || ABI_DEPENDENT.has(m.type)) {
-        out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} has type '${m.type}', whose size depends on the ABI`, hint: pointer ? 'carry user pointers in a __u64 (or __aligned_u64) and cast with u64_to_user_ptr()' : 'use __u32 or __u64' });
+        out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: at(m, 'type'), message: `${key}.${m.name} has type '${m.type}', whose size depends on the ABI`, hint: pointer ? 'carry user pointers in a __u64 (or __aligned_u64) and cast with u64_to_user_ptr()' : 'use __u32 or __u64' });
       }
     }
     for (const r of vm.requests) {
       if (r.item.arg && ABI_DEPENDENT.has(r.item.arg)) {
-        out.push({ rule: this.id, severity: this.severity, item: r.item.name, pos: r.item.pos, message: `${r.item.name}: argument type '${r.item.arg}' changes size between ABIs`, hint: 'use __u32 or __u64' });
+        out.push({ rule: this.id, severity: this.severity, item: r.item.name, pos: at(r.item, 'arg'), message: `${r.item.name}: argument type '${r.item.arg}' changes size between ABIs`, hint: 'use __u32 or __u64' });
       }
     }
     return out;
@@ -133,15 +122,8 @@ const argTooLarge: Rule = {
     const out: Finding[] = [];
     for (const r of vm.requests) {
       if (r.item.encoding === 'none') continue;
-      const bad: Abi[] = [];
-      for (const abi of ABIS) {
-        try {
-          if (vm.argSize(r, abi) > maxIocSize(abi.encoding)) bad.push(abi);
-        } catch {
-          /* reported elsewhere */
-        }
-      }
-      if (bad.length) out.push({ rule: this.id, severity: this.severity, item: r.item.name, abis: bad.map((a) => a.name), pos: r.item.pos, message: `${r.item.name}: argument does not fit the ioctl size field on ${abiList(bad)}`, hint: 'pass a small header struct with a pointer and a length, or use _IO with an argsz struct' });
+      const bad = ABIS.filter((abi) => vm.argSize(r, abi) > maxIocSize(abi.encoding));
+      if (bad.length) out.push({ rule: this.id, severity: this.severity, item: r.item.name, abis: bad.map((a) => a.name), pos: at(r.item, 'arg'), message: `${r.item.name}: argument does not fit the ioctl size field on ${abiList(bad)}`, hint: 'pass a small header struct with a pointer and a length, or use _IO with an argsz struct' });
     }
     return out;
   },
@@ -153,8 +135,8 @@ const duplicateNr: Rule = {
   summary: 'Two requests share (type, nr) on one fd kind; only the direction or size keeps their numbers apart.',
   check(vm) {
     // One finding per pair of requests, naming every fd kind where both are accepted.
-    const pairs = new Map<string, { first: ResolvedRequest; second: ResolvedRequest; scopes: string[] }>();
-    const seen = new Map<string, ResolvedRequest[]>();
+    const pairs = new Map<string, { first: Request; second: Request; scopes: string[] }>();
+    const seen = new Map<string, Request[]>();
     for (const r of vm.requests) {
       for (const scope of r.item.scope.length ? r.item.scope : ['(unscoped)']) {
         const k = `${scope}:${r.type}:${r.nr}`;
@@ -169,12 +151,12 @@ const duplicateNr: Rule = {
       }
     }
     return [...pairs.values()].map(({ first, second, scopes }) => {
-      const same = ABIS.filter((abi) => vm.requestNumber(first, abi) === vm.requestNumber(second, abi));
+      const same = ABIS.filter((abi) => vm.number(first, abi) === vm.number(second, abi));
       const where = `fd kind${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}`;
       return {
         rule: same.length ? 'request-number-collision' : this.id,
         severity: same.length ? ('error' as const) : this.severity,
-        item: second.item.name, pos: second.item.pos,
+        item: second.item.name, pos: at(second.item, 'nr'),
         ...(same.length ? { abis: same.map((a) => a.name) } : {}),
         message: same.length
           ? `${second.item.name} has the same ioctl number as ${first.item.name} on ${where} (${abiList(same)})`
@@ -193,7 +175,7 @@ const directionMismatch: Rule = {
     const expected: Record<string, string> = { none: 'none', read: 'out', write: 'in', readwrite: 'inout' };
     return vm.requests
       .filter((r) => r.item.encoding !== 'none' && expected[r.item.encoding] !== r.item.data && !r.item.quirk)
-      .map((r) => ({ rule: this.id, severity: this.severity, item: r.item.name, pos: r.item.pos, message: `${r.item.name} is encoded ${r.item.encoding} but its data is ${r.item.data}`, hint: 'add quirk: explaining the historic encoding, or fix the encoding before release' }));
+      .map((r) => ({ rule: this.id, severity: this.severity, item: r.item.name, pos: at(r.item, 'data'), message: `${r.item.name} is encoded ${r.item.encoding} but its data is ${r.item.data}`, hint: 'add quirk: explaining the historic encoding, or fix the encoding before release' }));
   },
 };
 
@@ -204,11 +186,10 @@ const flagsPolicy: Rule = {
   check(vm) {
     const out: Finding[] = [];
     for (const { key, field: m } of allFields(vm)) {
+      // validate has made sure a named flag set exists.
       const set = m.flags ? vm.sets.get(m.flags)?.item : undefined;
-      if (m.flags && !set) {
-        out.push({ rule: 'spec-unknown-name', severity: 'error', item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: unknown flag set '${m.flags}'`, hint: 'name a flags: set' });
-      } else if (set && !set.reserved) {
-        out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name}: flag set '${set.id}' has no reserved-bits policy`, hint: 'add reserved: reject (the kernel returns -EINVAL for unknown bits) or say what it does' });
+      if (set && !set.reserved) {
+        out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: at(m, 'flags'), message: `${key}.${m.name}: flag set '${set.id}' has no reserved-bits policy`, hint: 'add reserved: reject (the kernel returns -EINVAL for unknown bits) or say what it does' });
       } else if (!m.flags && /^flags$/.test(m.name)) {
         out.push({ rule: this.id, severity: this.severity, item: `${key}.${m.name}`, pos: m.pos, message: `${key}.${m.name} looks like a flags field but names no flag set`, hint: 'add flags: SET-ID to the field and reserved: to the set' });
       }

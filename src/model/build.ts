@@ -19,6 +19,23 @@ function lifetimeOf(o: RawObject): { since?: string; until?: string } {
   };
 }
 
+/** Positions of the values of every key of a mapping. */
+function keyPositions(o: RawObject): M.KeyPositions {
+  const out: Record<string, Position> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const p = posOf(o, k);
+    if (p) out[k] = p;
+    // List entries too (`requests[2]`), so an unknown name in a list points at itself.
+    if (Array.isArray(v)) {
+      v.forEach((_, i) => {
+        const e = posOf(v, i);
+        if (e) out[`${k}[${i}]`] = e;
+      });
+    }
+  }
+  return out;
+}
+
 const num = (v: Raw | undefined): number | undefined => (v instanceof SpecNumber ? Number(v.value) : undefined);
 
 export function buildModel(spec: LoadedSpec): { model: M.SpecModel; diagnostics: Diagnostic[] } {
@@ -53,6 +70,7 @@ class FamilyBuilder {
     const g = guard ? (Object.entries(guard)[0] as [string, Raw]) : undefined;
     return {
       pos: this.pos(o),
+      keys: keyPositions(o),
       ...lifetimeOf(o),
       ...(o.deprecated !== undefined ? { deprecated: str(o.deprecated) } : {}),
       ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
@@ -96,7 +114,7 @@ class FamilyBuilder {
     return {
       name: str(raw.family) as string,
       file: this.file.path,
-      pos: this.pos(raw),
+      pos: this.pos(raw), keys: keyPositions(raw),
       doc: str(raw.doc) as string,
       ...(raw.header !== undefined ? { header: str(raw.header) } : {}),
       ...(raw.guard !== undefined ? { guard: str(raw.guard) } : {}),
@@ -104,17 +122,17 @@ class FamilyBuilder {
       ...(raw.source !== undefined ? { source: str(raw.source) } : {}),
       ...lifetimeOf(raw),
       imports: strs(raw.imports),
-      externals: list('externals').map((x) => ({ pos: this.pos(x), name: str(x.name) as string, expr: this.expr(x.value) as M.Expr, header: str(x.header) as string, ...(x.doc !== undefined ? { doc: str(x.doc) } : {}) })),
+      externals: list('externals').map((x) => ({ pos: this.pos(x), keys: keyPositions(x), name: str(x.name) as string, expr: this.expr(x.value) as M.Expr, header: str(x.header) as string, ...(x.doc !== undefined ? { doc: str(x.doc) } : {}) })),
       items: list('items').map((i) => this.item(i)),
       fds: list('fds').map((f) => this.fd(f)),
       requestSets: list('request-sets').map((s) => ({
-        pos: this.pos(s), name: str(s['request-set']) as string, ...(s.doc ? { doc: str(s.doc) } : {}), requests: strs(s.requests),
+        pos: this.pos(s), keys: keyPositions(s), name: str(s['request-set']) as string, ...(s.doc ? { doc: str(s.doc) } : {}), requests: strs(s.requests),
         ...lifetimeOf(s),
       })),
       devices: list('devices').map((d) => this.device(d)),
       channels: list('channels').map((c) => this.channel(c)),
       suppressions: list('suppressions').map((s) => ({
-        pos: this.pos(s), rule: str(s.rule) as string, item: str(s.item) as string, reason: str(s.reason) as string,
+        pos: this.pos(s), keys: keyPositions(s), rule: str(s.rule) as string, item: str(s.item) as string, reason: str(s.reason) as string,
         ...(s.abis ? { abis: strs(s.abis) } : {}),
         ...lifetimeOf(s),
       })),
@@ -203,7 +221,7 @@ class FamilyBuilder {
 
   private rule(o: R): M.StatusRule {
     return {
-      pos: this.pos(o), requests: o.request !== undefined ? [str(o.request) as string] : strs(o.requests),
+      pos: this.pos(o), keys: keyPositions(o), requests: o.request !== undefined ? [str(o.request) as string] : strs(o.requests),
       requires: strs(o.requires), forbids: strs(o.forbids),
       ...(o.transition !== undefined ? { transition: str(o.transition) as M.StatusRule['transition'] } : {}),
       owner: bool(o.owner), unowned: bool(o.unowned), error: str(o.error) as string,
@@ -215,13 +233,13 @@ class FamilyBuilder {
 
   private fd(o: R): M.FdKind {
     return {
-      pos: this.pos(o), name: str(o.fd) as string, doc: str(o.doc) as string,
+      pos: this.pos(o), keys: keyPositions(o), name: str(o.fd) as string, doc: str(o.doc) as string,
       ...(o.path !== undefined ? { path: str(o.path) } : {}),
       ...(o.status !== undefined ? { status: str(o.status) } : {}),
       rules: ((o.rules as R[] | undefined) ?? []).map((r) => this.rule(r)),
       ...(o['unknown-request'] !== undefined ? { unknownRequest: str(o['unknown-request']) } : {}),
       quirks: ((o.quirks as R[] | undefined) ?? []).map((q) => ({
-        pos: this.pos(q), name: str(q.name) as string, requests: strs(q.requests), unknownRequests: bool(q['unknown-requests']), errno: strs(q.errno), doc: str(q.doc) as string,
+        pos: this.pos(q), keys: keyPositions(q), name: str(q.name) as string, requests: strs(q.requests), unknownRequests: bool(q['unknown-requests']), errno: strs(q.errno), doc: str(q.doc) as string,
         ...lifetimeOf(q),
         ...(q.source !== undefined ? { source: str(q.source) } : {}),
       })),
@@ -231,7 +249,7 @@ class FamilyBuilder {
 
   private device(o: R): M.DeviceProfile {
     return {
-      pos: this.pos(o), name: str(o.device) as string, doc: str(o.doc) as string, fd: str(o.fd) as string,
+      pos: this.pos(o), keys: keyPositions(o), name: str(o.device) as string, doc: str(o.doc) as string, fd: str(o.fd) as string,
       ...(o['device-id'] !== undefined ? { deviceId: str(o['device-id']) } : {}),
       requestSets: strs(o['request-sets']), requests: strs(o.requests), features: strs(o.features),
       ...(o['feature-blacklist'] !== undefined ? { featureBlacklist: strs(o['feature-blacklist']) } : {}),
@@ -246,7 +264,7 @@ class FamilyBuilder {
 
   private channel(o: R): M.Channel {
     return {
-      pos: this.pos(o), name: str(o.channel) as string, doc: str(o.doc) as string, fds: strs(o.fd),
+      pos: this.pos(o), keys: keyPositions(o), name: str(o.channel) as string, doc: str(o.doc) as string, fds: strs(o.fd),
       records: (o.records as R[]).map((r) => ({
         type: str(r.type) as string, ctype: this.ctype(r, 'type'), direction: str(r.direction) as 'write' | 'read',
         ...(r.when !== undefined ? { when: str(r.when) } : {}),

@@ -1,21 +1,22 @@
-// Cross-references that the schema cannot see: scopes, profiles, rules and channels
-// must name things that exist at every version they claim to live in.
+// Cross-references that the schema cannot see (scopes, profiles, rules, channels, the field
+// references flags:/values:/flag-gate:/counted-by:) at every version, and lifetimes that leave
+// an item alive at no checked version. Each problem points at the key at fault.
 import type { Diagnostic, Position } from '../diagnostics.ts';
-import type { VersionModel } from './project.ts';
+import { at, walkDefinitions, type VersionModel } from './project.ts';
 import type * as M from './types.ts';
+import { compareVersions, isLive, type Lifetime, type Version } from './version.ts';
+
+type Report = (pos: Position, rule: string, message: string, hint: string) => void;
+
+/** Position of entry `i` of list key `key` (e.g. requests[2]), else of the key, else of the item. */
+const entry = (x: M.Located, key: string, i: number): Position => x.keys[`${key}[${i}]`] ?? at(x, key);
 
 export function checkReferences(vm: VersionModel): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const err = (pos: Position, rule: string, message: string, hint: string): void => {
+  const err: Report = (pos, rule, message, hint) => {
     out.push({ ...pos, severity: 'error', rule, message: `${message} (at ${vm.version})`, hint });
   };
-  const fds = new Map<string, M.FdKind>();
-  const requestSets = new Map<string, M.RequestSet>();
-  for (const f of vm.families) {
-    for (const fd of f.fds) fds.set(fd.name, fd);
-    for (const s of f.requestSets) requestSets.set(s.name, s);
-  }
-  const requestNames = new Set(vm.requests.map((r) => r.item.name));
+  const requestKnown = (name: string): boolean => vm.requestsByName.has(name);
   const constOf = (name: string, kind?: string): boolean => {
     const c = vm.constants.get(name);
     return c !== undefined && (kind === undefined || c.kind === kind);
@@ -24,45 +25,167 @@ export function checkReferences(vm: VersionModel): Diagnostic[] {
     const set = fd?.status ? vm.sets.get(fd.status)?.item : undefined;
     return new Set(set?.values.map((v) => v.name) ?? []);
   };
+  const requestList = (x: M.Located, key: string, names: readonly string[], what: string): void => {
+    names.forEach((n, i) => {
+      if (!requestKnown(n)) err(entry(x, key, i), 'spec-unknown-name', `${what} names unknown request '${n}'`, 'name a request defined at this version');
+    });
+  };
   const checkRules = (rules: readonly M.StatusRule[], fd: M.FdKind | undefined): void => {
     const bits = statusBits(fd);
     for (const r of rules) {
-      for (const q of r.requests) if (!requestNames.has(q)) err(r.pos, 'spec-unknown-name', `rule names unknown request '${q}'`, 'name a request defined at this version');
-      for (const b of [...r.requires, ...r.forbids]) {
-        if (!bits.has(b)) err(r.pos, 'spec-unknown-name', `rule names '${b}', not a bit of the fd's status set${fd?.status ? ` '${fd.status}'` : ''}`, 'set status: on the fd and use its bit names');
+      requestList(r, r.keys.request ? 'request' : 'requests', r.requests, 'rule');
+      for (const key of ['requires', 'forbids'] as const) {
+        r[key].forEach((b, i) => {
+          if (!bits.has(b)) err(entry(r, key, i), 'spec-unknown-name', `rule names '${b}', not a bit of the fd's status set${fd?.status ? ` '${fd.status}'` : ''}`, 'set status: on the fd and use its bit names');
+        });
       }
     }
   };
+  for (const r of vm.requests) {
+    r.item.scope.forEach((s, i) => {
+      if (!vm.fds.has(s)) err(entry(r.item, 'scope', i), 'spec-unknown-name', `request ${r.item.name}: unknown fd kind '${s}' in scope`, `declare it under fds: (known: ${[...vm.fds.keys()].sort().join(', ') || 'none'})`);
+    });
+  }
   for (const f of vm.families) {
-    for (const r of vm.requests.filter((x) => x.family === f.name)) {
-      for (const s of r.item.scope) if (!fds.has(s)) err(r.item.pos, 'spec-unknown-name', `request ${r.item.name}: unknown fd kind '${s}' in scope`, `declare it under fds: (known: ${[...fds.keys()].sort().join(', ') || 'none'})`);
-    }
     for (const fd of f.fds) {
-      if (fd.status && !vm.sets.has(fd.status)) err(fd.pos, 'spec-unknown-name', `fd ${fd.name}: unknown status set '${fd.status}'`, 'name a status: set');
+      if (fd.status && vm.sets.get(fd.status)?.item.set !== 'status') err(at(fd, 'status'), 'spec-unknown-name', `fd ${fd.name}: unknown status set '${fd.status}'`, 'name a status: set');
       checkRules(fd.rules, fd);
-      for (const q of fd.quirks) for (const n of q.requests) if (!requestNames.has(n)) err(q.pos, 'spec-unknown-name', `quirk ${q.name} names unknown request '${n}'`, 'name a request defined at this version');
+      for (const q of fd.quirks) requestList(q, 'requests', q.requests, `quirk ${q.name}`);
     }
-    for (const s of f.requestSets) for (const n of s.requests) if (!requestNames.has(n)) err(s.pos, 'spec-unknown-name', `request set ${s.name} names unknown request '${n}'`, 'name a request defined at this version');
+    for (const s of f.requestSets) requestList(s, 'requests', s.requests, `request set ${s.name}`);
     for (const d of f.devices) {
-      const fd = fds.get(d.fd);
-      if (!fd) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown fd kind '${d.fd}'`, 'declare it under fds:');
-      if (d.deviceId && !constOf(d.deviceId)) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown device id '${d.deviceId}'`, 'name a VIRTIO_ID_* constant');
-      for (const s of d.requestSets) if (!requestSets.has(s)) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown request set '${s}'`, 'declare it under request-sets:');
-      for (const n of d.requests) if (!requestNames.has(n)) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown request '${n}'`, 'name a request defined at this version');
-      for (const s of d.features) if (vm.sets.get(s)?.item.set !== 'features') err(d.pos, 'spec-unknown-name', `device ${d.name}: '${s}' is not a feature set`, 'name a features: set');
-      for (const b of [...(d.featureBlacklist ?? []), ...(d.featureAllowlist ?? [])]) {
-        if (!constOf(b, 'features') && !constOf(b, 'define') && !constOf(b, 'external')) err(d.pos, 'spec-unknown-name', `device ${d.name}: unknown feature bit '${b}'`, 'name a bit of a features: set');
+      const fd = vm.fds.get(d.fd);
+      if (!fd) err(at(d, 'fd'), 'spec-unknown-name', `device ${d.name}: unknown fd kind '${d.fd}'`, 'declare it under fds:');
+      if (d.deviceId && !constOf(d.deviceId)) err(at(d, 'device-id'), 'spec-unknown-name', `device ${d.name}: unknown device id '${d.deviceId}'`, 'name a VIRTIO_ID_* constant');
+      d.requestSets.forEach((s, i) => {
+        if (!vm.requestSets.has(s)) err(entry(d, 'request-sets', i), 'spec-unknown-name', `device ${d.name}: unknown request set '${s}'`, 'declare it under request-sets:');
+      });
+      requestList(d, 'requests', d.requests, `device ${d.name}`);
+      d.features.forEach((s, i) => {
+        if (vm.sets.get(s)?.item.set !== 'features') err(entry(d, 'features', i), 'spec-unknown-name', `device ${d.name}: '${s}' is not a feature set`, 'name a features: set');
+      });
+      for (const key of ['feature-blacklist', 'feature-allowlist'] as const) {
+        (key === 'feature-blacklist' ? d.featureBlacklist : d.featureAllowlist)?.forEach((b, i) => {
+          if (!constOf(b, 'features') && !constOf(b, 'define') && !constOf(b, 'external')) err(entry(d, key, i), 'spec-unknown-name', `device ${d.name}: unknown feature bit '${b}'`, 'name a bit of a features: set');
+        });
       }
       checkRules(d.rules, fd);
     }
     for (const c of f.channels) {
-      for (const n of c.fds) if (!fds.has(n)) err(c.pos, 'spec-unknown-name', `channel ${c.name}: unknown fd kind '${n}'`, 'declare it under fds:');
-      for (const r of c.records) {
+      c.fds.forEach((n, i) => {
+        if (!vm.fds.has(n)) err(entry(c, 'fd', i), 'spec-unknown-name', `channel ${c.name}: unknown fd kind '${n}'`, 'declare it under fds:');
+      });
+      c.records.forEach((r, i) => {
         if ((r.ctype.kind === 'struct' || r.ctype.kind === 'union') && !vm.aggregates.has(`${r.ctype.kind} ${r.ctype.tag}`)) {
-          err(c.pos, 'spec-unknown-type', `channel ${c.name}: ${r.type} is not defined`, 'define the record type');
+          err(entry(c, 'records', i), 'spec-unknown-type', `channel ${c.name}: ${r.type} is not defined`, 'define the record type');
         }
+      });
+    }
+    checkFieldReferences(vm, f, err);
+  }
+  return out;
+}
+
+/** flags:, values:, flag-gate: and counted-by: on the fields of every struct and union. */
+function checkFieldReferences(vm: VersionModel, f: M.Family, err: Report): void {
+  for (const a of walkDefinitions(f.items)) {
+    if (a.kind !== 'struct' && a.kind !== 'union') continue;
+    const owner = `${a.kind} ${a.tag ?? a.name ?? '(anonymous)'}`;
+    const siblings = new Map(a.members.filter((m): m is M.FieldMember => m.kind === 'field').map((m) => [m.name, m]));
+    for (const m of siblings.values()) {
+      const where = `${owner}.${m.name}`;
+      // A flags field names its bits as masks (flags:) or as bit numbers (features:).
+      const bits = m.flags === undefined ? undefined : vm.sets.get(m.flags)?.item.set;
+      if (m.flags !== undefined && bits !== 'flags' && bits !== 'features') {
+        err(at(m, 'flags'), 'spec-unknown-name', `${where}: '${m.flags}' is not a flags or features set`, `name a flags: set (known: ${setIds(vm, 'flags')})`);
+      }
+      if (m.values !== undefined && vm.sets.get(m.values)?.item.set !== 'values') {
+        err(at(m, 'values'), 'spec-unknown-name', `${where}: '${m.values}' is not a value set`, `name a set: of values (known: ${setIds(vm, 'values')})`);
+      }
+      if (m.flagGate !== undefined && vm.constants.get(m.flagGate)?.value === undefined) {
+        err(at(m, 'flag-gate'), 'spec-unknown-name', `${where}: flag-gate '${m.flagGate}' is not a constant at this version`, 'name the flag that says this field is valid');
+      }
+      if (m.countedBy !== undefined) {
+        const counter = siblings.get(m.countedBy);
+        if (!counter) err(at(m, 'counted-by'), 'spec-unknown-name', `${where}: counted-by '${m.countedBy}' is not a field of ${owner}`, `name a field of ${owner} (${[...siblings.keys()].join(', ')})`);
+        else if (counter.ctype.kind !== 'prim' || counter.dims.length > 0) err(at(m, 'counted-by'), 'spec-type', `${where}: counted-by '${m.countedBy}' is not an integer field`, 'the counter must be a scalar integer field');
       }
     }
   }
+}
+
+function setIds(vm: VersionModel, kind: M.SetKind): string {
+  const ids = [...vm.sets.values()].filter((s) => s.item.set === kind).map((s) => s.item.id).sort();
+  return ids.length > 8 ? `${ids.slice(0, 8).join(', ')}, ...` : ids.join(', ') || 'none';
+}
+
+/**
+ * A since/until that leaves something alive at no checked version: an empty range
+ * (since >= until), or one that no checked version falls in. Nested things must also
+ * overlap the life of what holds them.
+ */
+export function checkLifetimes(model: M.SpecModel, checked: readonly Version[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const visit = (x: Lifetime & M.Located, what: string, within: readonly Version[]): Version[] => {
+    if (x.since === undefined && x.until === undefined) return [...within];
+    const pos = x.keys.since ?? x.keys.until ?? x.pos;
+    if (x.since !== undefined && x.until !== undefined && compareVersions(x.since, x.until) >= 0) {
+      out.push({ ...pos, severity: 'error', rule: 'spec-empty-lifetime', message: `${what}: since ${x.since} is not before until ${x.until}`, hint: 'since is the first version with the item, until the first without it' });
+      return [];
+    }
+    const live = within.filter((v) => isLive(x, v));
+    if (live.length === 0 && within.length > 0) {
+      out.push({ ...pos, severity: 'error', rule: 'spec-dead-item', message: `${what} is alive at no checked version (since ${x.since ?? '-'}, until ${x.until ?? '-'}; checked: ${within.join(', ')})`, hint: 'fix since/until, or add the version to project.yaml versions' });
+    }
+    return live;
+  };
+  const members = (list: readonly M.Member[], within: readonly Version[]): void => {
+    for (const m of list) {
+      const live = visit(m, describe(m), within);
+      if (m.kind === 'struct' || m.kind === 'union') members(m.members, live);
+      if (m.kind === 'set') for (const v of m.values) visit(v, v.name, live);
+    }
+  };
+  for (const f of model.families) {
+    const life = visit(f, `family ${f.name}`, checked);
+    for (const i of f.items) {
+      const live = visit(i, describe(i), life);
+      if (i.kind === 'struct' || i.kind === 'union') members(i.members, live);
+      if (i.kind === 'set' || i.kind === 'enum') for (const v of i.values) visit(v, v.name, live);
+    }
+    for (const fd of f.fds) {
+      const live = visit(fd, `fd ${fd.name}`, life);
+      for (const r of fd.rules) visit(r, `a rule of fd ${fd.name}`, live);
+      for (const q of fd.quirks) visit(q, `quirk ${q.name}`, live);
+    }
+    for (const d of f.devices) {
+      const live = visit(d, `device ${d.name}`, life);
+      for (const r of d.rules) visit(r, `a rule of device ${d.name}`, live);
+    }
+    for (const s of f.requestSets) visit(s, `request set ${s.name}`, life);
+    for (const c of f.channels) visit(c, `channel ${c.name}`, life);
+    for (const s of f.suppressions) visit(s, `suppression of ${s.rule} for ${s.item}`, life);
+  }
   return out;
+}
+
+function describe(x: M.Item | M.Member): string {
+  switch (x.kind) {
+    case 'include':
+      return `include ${x.path}`;
+    case 'struct':
+    case 'union':
+      return `${x.kind} ${x.tag ?? x.name ?? '(anonymous)'}`;
+    case 'set':
+      return `set ${x.id}`;
+    case 'enum':
+      return `enum ${x.tag ?? '(anonymous)'}`;
+    case 'raw':
+      return 'raw block';
+    case 'field':
+    case 'define':
+    case 'macro':
+    case 'request':
+      return x.name;
+  }
 }

@@ -88,7 +88,7 @@ export function layoutAggregate(item: AggregateItem, ctx: LayoutContext): Aggreg
   let flexible = false;
   for (const m of item.members.filter(isMemberData)) {
     const elem = m.kind === 'field' ? typeLayout(m.ctype, ctx) : layoutAggregate(m, ctx);
-    const count = elementCount(m.dims, ctx, m.pos);
+    const count = elementCount(m.dims, ctx, m.keys.count ?? m.pos);
     let malign = item.packed ? 1 : elem.align;
     if (m.aligned) malign = Math.max(malign, m.aligned);
     const msize = elem.size * (count ?? 1);

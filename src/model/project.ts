@@ -1,7 +1,7 @@
 // The model at one kernel version: live items only, constants evaluated, types indexed,
 // layouts and request numbers per ABI on demand (memoised).
 import type { Diagnostic, Position } from '../diagnostics.ts';
-import type { Abi } from './abi.ts';
+import { ABIS, type Abi } from './abi.ts';
 import { evaluate, EvalError, type CValue } from './cexpr.ts';
 import { iocNumber, maxIocSize } from './ioc.ts';
 import { layoutAggregate, LayoutError, typeLayout, type AggregateLayout, type LayoutContext, type TypeLayout } from './layout.ts';
@@ -48,6 +48,9 @@ export interface AggregateEntry {
   readonly item: M.AggregateItem;
   readonly family: string;
 }
+
+/** Where one key of an item is written (the item itself when the key is absent). */
+export const at = (x: M.Located, key: string): Position => x.keys[key] ?? x.pos;
 
 function liveMembers<T extends M.Common>(list: readonly T[], at: Version): T[] {
   return list.filter((x) => isLive(x, at));
@@ -99,6 +102,11 @@ export class VersionModel {
   readonly aggregates = new Map<string, AggregateEntry>();
   readonly sets = new Map<string, { item: M.SetItem; family: string }>();
   readonly requests: ResolvedRequest[] = [];
+  readonly requestsByName = new Map<string, ResolvedRequest>();
+  readonly fds = new Map<string, M.FdKind>();
+  readonly devices = new Map<string, M.DeviceProfile>();
+  readonly requestSets = new Map<string, M.RequestSet>();
+  readonly channels = new Map<string, M.Channel>();
   readonly diagnostics: Diagnostic[] = [];
   private readonly layouts = new Map<string, AggregateLayout>();
   /** Family of each spec file, and the families each family can see (itself and its imports, transitively). */
@@ -115,6 +123,29 @@ export class VersionModel {
     this.index();
     this.evaluateConstants();
     this.resolveRequests();
+    for (const f of this.families) {
+      for (const fd of f.fds) this.fds.set(fd.name, fd);
+      for (const d of f.devices) this.devices.set(d.name, d);
+      for (const s of f.requestSets) this.requestSets.set(s.name, s);
+      for (const c of f.channels) this.channels.set(c.name, c);
+    }
+  }
+
+  /**
+   * Resolution problems at this version, after laying every type out once (which surfaces
+   * array sizes that do not evaluate). A layout that fails for a reason not yet reported
+   * becomes a diagnostic of its own.
+   */
+  validate(): Diagnostic[] {
+    for (const [key, entry] of this.aggregates) {
+      try {
+        for (const abi of ABIS) this.aggregateLayout(abi, key);
+      } catch (e) {
+        if (!(e instanceof LayoutError)) throw e;
+        if (!this.diagnostics.some((d) => d.severity === 'error')) this.error(entry.item.pos, 'spec-layout', `${key} cannot be laid out: ${e.message}`, 'check its member types and array sizes');
+      }
+    }
+    return this.diagnostics;
   }
 
   private computeVisibility(): void {
@@ -255,33 +286,33 @@ export class VersionModel {
     const base = { name, kind: p.kind, family: p.family, item, pos: item.pos, ...(p.set ? { set: p.set } : {}) };
     if ('string' in item && item.string !== undefined) return { ...base, string: item.string, spelling: JSON.stringify(item.string) };
     if ('header' in item) {
-      const v = this.eval(item.expr.text, item.pos);
+      const v = this.eval(item.expr.text, at(item, 'value'));
       return v ? { ...base, value: v.value, unsigned: v.unsigned, wide: v.wide ?? false, spelling: item.expr.text } : undefined;
     }
     if (item.aliasOf) {
       const target = this.resolveConst(item.aliasOf);
       if (!target) {
-        this.error(item.pos, 'spec-unknown-name', `'${name}' is an alias of unknown constant '${item.aliasOf}'`, 'name a constant defined at this version');
+        this.error(at(item, 'alias-of'), 'spec-unknown-name', `'${name}' is an alias of unknown constant '${item.aliasOf}'`, 'name a constant defined at this version');
         return undefined;
       }
       return { ...base, ...(target.value !== undefined ? { value: target.value, unsigned: target.unsigned ?? false, wide: target.wide ?? false } : {}), ...(target.string !== undefined ? { string: target.string } : {}), spelling: item.aliasOf };
     }
     if (item.expr) {
-      const v = this.eval(item.expr.text, item.pos);
+      const v = this.eval(item.expr.text, at(item, 'value'));
       if (!v) return undefined;
       if ('bit' in item && item.bit) {
-        const b = this.eval(item.bit.text, item.pos);
+        const b = this.eval(item.bit.text, at(item, 'bit'));
         const expect = p.kind === 'features' ? b?.value : b ? 1n << b.value : undefined;
-        if (expect !== undefined && expect !== v.value) this.error(item.pos, 'spec-value-mismatch', `'${name}': value ${item.expr.text} disagrees with bit ${item.bit.text}`, 'fix one of them, or drop value and keep bit');
+        if (expect !== undefined && expect !== v.value) this.error(at(item, 'value'), 'spec-value-mismatch', `'${name}': value ${item.expr.text} disagrees with bit ${item.bit.text}`, 'fix one of them, or drop value and keep bit');
       }
       return { ...base, value: v.value, unsigned: v.unsigned, wide: v.wide ?? false, spelling: item.expr.text };
     }
     if ('bit' in item && item.bit) {
-      const b = this.eval(item.bit.text, item.pos);
+      const b = this.eval(item.bit.text, at(item, 'bit'));
       if (!b) return undefined;
       if (p.kind === 'features') return { ...base, value: b.value, unsigned: b.unsigned, wide: b.wide ?? false, spelling: item.bit.text };
       const spelling = `(1 << ${item.bit.text})`;
-      const mask = this.eval(spelling, item.pos);
+      const mask = this.eval(spelling, at(item, 'bit'));
       return mask ? { ...base, value: mask.value, unsigned: mask.unsigned, wide: mask.wide ?? false, spelling } : undefined;
     }
     if (p.implicit) return { ...base, value: p.implicit(), unsigned: false, wide: false, spelling: '' };
@@ -299,23 +330,25 @@ export class VersionModel {
         if (d.kind !== 'request') continue;
         const t = this.constants.get(d.typeName);
         if (!t || t.value === undefined) {
-          this.error(d.pos, 'spec-unknown-name', `request ${d.name}: unknown ioctl type '${d.typeName}'`, 'name a define with ioctl-type: true');
+          this.error(at(d, 'type'), 'spec-unknown-name', `request ${d.name}: unknown ioctl type '${d.typeName}'`, 'name a define with ioctl-type: true');
           continue;
         }
-        this.checkVisible(d.pos, d.typeName, t.family);
+        this.checkVisible(at(d, 'type'), d.typeName, t.family);
         if (t.item && 'ioctlType' in t.item && !t.item.ioctlType) {
-          this.error(d.pos, 'spec-not-ioctl-type', `request ${d.name}: '${d.typeName}' is not marked as an ioctl type`, 'add ioctl-type: true to its define');
+          this.error(at(d, 'type'), 'spec-not-ioctl-type', `request ${d.name}: '${d.typeName}' is not marked as an ioctl type`, 'add ioctl-type: true to its define');
         }
-        const nr = this.eval(d.nr.text, d.pos);
+        const nr = this.eval(d.nr.text, at(d, 'nr'));
         if (!nr) continue;
-        if (t.value < 0n || t.value > 255n) this.error(d.pos, 'spec-out-of-range', `request ${d.name}: ioctl type ${t.value} is outside 0..255`, 'the type field of an ioctl number has 8 bits');
-        if (nr.value < 0n || nr.value > 255n) this.error(d.pos, 'spec-out-of-range', `request ${d.name}: nr ${nr.value} is outside 0..255`, 'the nr field of an ioctl number has 8 bits');
-        if (d.argType) this.checkTypeKnown(d.argType, d.pos, `request ${d.name}`);
-        this.requests.push({ item: d, family: f.name, type: Number(t.value), nr: Number(nr.value) });
+        if (t.value < 0n || t.value > 255n) this.error(at(d, 'type'), 'spec-out-of-range', `request ${d.name}: ioctl type ${t.value} is outside 0..255`, 'the type field of an ioctl number has 8 bits');
+        if (nr.value < 0n || nr.value > 255n) this.error(at(d, 'nr'), 'spec-out-of-range', `request ${d.name}: nr ${nr.value} is outside 0..255`, 'the nr field of an ioctl number has 8 bits');
+        if (d.argType) this.checkTypeKnown(d.argType, at(d, 'arg'), `request ${d.name}`);
+        const r = { item: d, family: f.name, type: Number(t.value), nr: Number(nr.value) };
+        this.requests.push(r);
+        this.requestsByName.set(d.name, r);
       }
       for (const a of walkDefinitions(f.items)) {
         if (a.kind !== 'struct' && a.kind !== 'union') continue;
-        for (const m of a.members) if (m.kind === 'field') this.checkTypeKnown(m.ctype, m.pos, `${a.kind} ${a.tag ?? '(anonymous)'}.${m.name}`);
+        for (const m of a.members) if (m.kind === 'field') this.checkTypeKnown(m.ctype, at(m, 'type'), `${a.kind} ${a.tag ?? '(anonymous)'}.${m.name}`);
       }
     }
   }

@@ -9,9 +9,19 @@ export interface Guard {
   expr: string;
 }
 
-/** What every spec item carries: where it is, when it lived, its doc. */
-export interface Common {
+/** Position of each key's value in an item's mapping. */
+export interface KeyPositions {
+  readonly [key: string]: Position;
+}
+
+/** Anything written in the spec: where it is, and where each of its keys is. */
+export interface Located {
   readonly pos: Position;
+  readonly keys: KeyPositions;
+}
+
+/** What every spec item carries: where it is, when it lived, its doc. */
+export interface Common extends Located {
   readonly since?: Version;
   readonly until?: Version;
   readonly deprecated?: string;
@@ -115,8 +125,7 @@ export interface RawItem extends Common { readonly kind: 'raw'; readonly text: s
 
 export type Item = IncludeItem | DefineItem | MacroItem | SetItem | EnumItem | AggregateItem | RequestItem | RawItem;
 
-export interface StatusRule {
-  readonly pos: Position;
+export interface StatusRule extends Located {
   readonly requests: readonly string[];
   readonly requires: readonly string[];
   readonly forbids: readonly string[];
@@ -130,10 +139,9 @@ export interface StatusRule {
   readonly until?: Version;
 }
 
-export interface Quirk { readonly pos: Position; readonly name: string; readonly requests: readonly string[]; readonly unknownRequests: boolean; readonly errno: readonly string[]; readonly doc: string; readonly source?: string; readonly since?: Version; readonly until?: Version }
+export interface Quirk extends Located { readonly name: string; readonly requests: readonly string[]; readonly unknownRequests: boolean; readonly errno: readonly string[]; readonly doc: string; readonly source?: string; readonly since?: Version; readonly until?: Version }
 
-export interface FdKind {
-  readonly pos: Position;
+export interface FdKind extends Located {
   readonly name: string;
   readonly doc: string;
   readonly path?: string;
@@ -145,10 +153,9 @@ export interface FdKind {
   readonly until?: Version;
 }
 
-export interface RequestSet { readonly pos: Position; readonly name: string; readonly doc?: string; readonly requests: readonly string[]; readonly since?: Version; readonly until?: Version }
+export interface RequestSet extends Located { readonly name: string; readonly doc?: string; readonly requests: readonly string[]; readonly since?: Version; readonly until?: Version }
 
-export interface DeviceProfile {
-  readonly pos: Position;
+export interface DeviceProfile extends Located {
   readonly name: string;
   readonly doc: string;
   readonly fd: string;
@@ -168,8 +175,7 @@ export interface DeviceProfile {
 
 export interface ChannelRecord { readonly type: string; readonly ctype: CType; readonly direction: 'write' | 'read'; readonly when?: string; readonly doc?: string }
 
-export interface Channel {
-  readonly pos: Position;
+export interface Channel extends Located {
   readonly name: string;
   readonly doc: string;
   readonly fds: readonly string[];
@@ -178,8 +184,7 @@ export interface Channel {
   readonly until?: Version;
 }
 
-export interface Suppression {
-  readonly pos: Position;
+export interface Suppression extends Located {
   readonly rule: string;
   readonly item: string;
   readonly abis?: readonly string[];
@@ -189,18 +194,16 @@ export interface Suppression {
 }
 
 /** A constant the spec's headers use but another header defines (e.g. ETH_ALEN from linux/if_ether.h). */
-export interface External {
-  readonly pos: Position;
+export interface External extends Located {
   readonly name: string;
   readonly expr: Expr;
   readonly header: string;
   readonly doc?: string;
 }
 
-export interface Family {
+export interface Family extends Located {
   readonly name: string;
   readonly file: string;
-  readonly pos: Position;
   readonly doc: string;
   readonly header?: string;
   readonly guard?: string;

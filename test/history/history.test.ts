@@ -4,29 +4,29 @@
 // here the model computes them from type/nr/encoding/arg.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ABIS, type Abi } from '../../src/model/abi.ts';
-import type { ResolvedRequest, VersionModel } from '../../src/model/project.ts';
-import type * as M from '../../src/model/types.ts';
-import { runPipelineOn, type Pipeline } from '../../src/pipeline.ts';
+import { ABIS, type Abi } from '../../src/model/index.ts';
+import type { AbiView as VersionModel, Request as ResolvedRequest, Spec } from '../../src/model/index.ts';
+import type * as M from '../../src/model/index.ts';
+import { openOk, viewAt, layoutOk, uapiFiles, diagnosticsOf } from '../support/spec.ts';
 
 const root = join(import.meta.dirname, '../../spec');
 const HISTORY = ['vhost-mdev-v1', 'vhost-mdev-v2', 'vhost-mdev-v3'] as const;
 type Hist = (typeof HISTORY)[number];
 
-const pipelines = new Map<string, Pipeline>();
-function pipeline(dir: Hist | 'main'): Pipeline {
+const pipelines = new Map<string, Spec>();
+function pipeline(dir: Hist | 'main'): Spec {
   let p = pipelines.get(dir);
   if (!p) {
-    p = runPipelineOn(dir === 'main' ? root : join(root, 'history', dir));
+    p = openOk(dir === 'main' ? root : join(root, 'history', dir));
     pipelines.set(dir, p);
   }
   return p;
 }
-const at54 = (dir: Hist): VersionModel => pipeline(dir).versions.at('5.4');
+const at54 = (dir: Hist): VersionModel => viewAt(pipeline(dir), '5.4');
 
 const x86_64 = ABIS[0] as Abi;
 function numbers(vm: VersionModel, abi = x86_64): Map<string, number> {
-  return new Map(vm.requests.map((r) => [r.item.name, vm.requestNumber(r, abi) >>> 0]));
+  return new Map(vm.requests.map((r) => [r.item.name, vm.number(r, abi) >>> 0]));
 }
 function resolved(vm: VersionModel, name: string): ResolvedRequest {
   const r = vm.requests.find((x) => x.item.name === name);
@@ -82,7 +82,7 @@ describe('history folders', () => {
       it('validates with no errors, at the one kernel the patches were posted against', () => {
         const p = pipeline(dir);
         expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-        expect(p.model.versions).toEqual(['5.4']);
+        expect(p.versions).toEqual(['5.4']);
         expect(p.model.families.map((f) => f.name)).toEqual([dir]);
       });
 
@@ -189,7 +189,7 @@ describe('v2 as posted', () => {
 });
 
 describe('v3: the numbers vhost-vdpa shipped', () => {
-  const main = (): VersionModel => pipeline('main').versions.at('6.12');
+  const main = (): VersionModel => viewAt(pipeline('main'), '6.12');
   const v3 = (): VersionModel => at54('vhost-mdev-v3');
 
   it('every VHOST_MDEV_* request of v3 has the number of the VHOST_VDPA_* request of the same name at 6.12, on every ABI', () => {
@@ -210,8 +210,8 @@ describe('v3: the numbers vhost-vdpa shipped', () => {
 
   it('struct vhost_mdev_config is laid out like struct vhost_vdpa_config on every ABI', () => {
     for (const abi of ABIS) {
-      const a = v3().aggregateLayout(abi, 'struct vhost_mdev_config');
-      const b = main().aggregateLayout(abi, 'struct vhost_vdpa_config');
+      const a = layoutOk(v3(), abi, 'struct vhost_mdev_config');
+      const b = layoutOk(main(), abi, 'struct vhost_vdpa_config');
       expect([a.size, a.align], abi.name).toEqual([b.size, b.align]);
       expect(a.fields.map((f) => [f.path, f.offset]), abi.name).toEqual(b.fields.map((f) => [f.path, f.offset]));
     }
@@ -243,7 +243,7 @@ describe('v3: the numbers vhost-vdpa shipped', () => {
     expect(first?.featureAllowlist).toEqual(allow);
     // Every name resolves in today's spec at 5.7 (the two virtio_ring.h bits as externals),
     // with the bit numbers vhost-mdev v3 used.
-    const m57 = pipeline('main').versions.at('5.7');
+    const m57 = viewAt(pipeline('main'), '5.7');
     for (const b of allow) expect(m57.value(b), b).toBe(v3().value(b));
   });
 });
@@ -254,8 +254,8 @@ describe('main spec: today\'s vhost profiles', () => {
   });
 
   it('gives vhost-vdpa the status rules of abi-notes section 5', () => {
-    for (const v of pipeline('main').model.versions) {
-      const f = fd(pipeline('main').versions.at(v), 'vhost-vdpa');
+    for (const v of pipeline('main').versions) {
+      const f = fd(viewAt(pipeline('main'), v), 'vhost-vdpa');
       expect(f.status).toBe('virtio-device-status');
       expect(rulesFor(f, 'VHOST_SET_FEATURES').map((r) => [r.forbids, r.error])).toEqual([[['VIRTIO_CONFIG_S_FEATURES_OK'], 'EBUSY']]);
       expect(rulesFor(f, 'VHOST_VDPA_SET_STATUS').map((r) => [r.transition, r.error])).toEqual([['only-add-bits-or-reset', 'EINVAL']]);
@@ -271,8 +271,8 @@ describe('main spec: today\'s vhost profiles', () => {
 
   it('vhost-vdpa-net has no feature filter at any listed version and grows with the kernel', () => {
     const counts: number[] = [];
-    for (const v of pipeline('main').model.versions) {
-      const vm = pipeline('main').versions.at(v);
+    for (const v of pipeline('main').versions) {
+      const vm = viewAt(pipeline('main'), v);
       const d = device(vm, 'vhost-vdpa-net');
       expect(d.deviceId).toBe('VIRTIO_ID_NET');
       expect(d.features).toEqual(['virtio-net-features', 'virtio-transport-features']);
@@ -286,7 +286,7 @@ describe('main spec: today\'s vhost profiles', () => {
   });
 
   it('has vhost-net and vhost-scsi profiles whose request sets fit their fds', () => {
-    const vm = pipeline('main').versions.at('6.12');
+    const vm = viewAt(pipeline('main'), '6.12');
     const sets = new Map(vm.families.flatMap((f) => f.requestSets).map((s) => [s.name, s.requests]));
     const net = device(vm, 'vhost-net');
     const scsi = device(vm, 'vhost-scsi');
@@ -300,7 +300,7 @@ describe('main spec: today\'s vhost profiles', () => {
   });
 
   it('models the IOTLB and VDUSE message channels, with no read on vhost-vdpa', () => {
-    const vm = pipeline('main').versions.at('6.12');
+    const vm = viewAt(pipeline('main'), '6.12');
     const channels = new Map(vm.families.flatMap((f) => f.channels).map((c) => [c.name, c]));
     const iotlb = channels.get('vhost-iotlb');
     expect(iotlb?.fds).toEqual(['vhost-net']);
@@ -311,6 +311,6 @@ describe('main spec: today\'s vhost profiles', () => {
     const vduse = channels.get('vduse-requests');
     expect(vduse?.fds).toEqual(['vduse-device']);
     expect(vduse?.records.map((r) => `${r.direction} ${r.type}`)).toEqual(['read struct vduse_dev_request', 'write struct vduse_dev_response']);
-    expect(pipeline('main').versions.at('5.10').families.flatMap((f) => f.channels).map((c) => c.name)).not.toContain('vduse-requests');
+    expect(viewAt(pipeline('main'), '5.10').families.flatMap((f) => f.channels).map((c) => c.name)).not.toContain('vduse-requests');
   });
 });

@@ -1,11 +1,11 @@
 // The spec-driven predictor on hand-made cells: it explains what the spec says and flags the rest.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPipelineOn } from '../../src/pipeline.ts';
+import { openOk, viewAt, layoutOk, uapiFiles, diagnosticsOf } from '../support/spec.ts';
 import type { ProbeCell } from './matrix.ts';
 import { compareWithSpec, specView } from './spec-predict.ts';
 
-const view = specView(runPipelineOn(join(import.meta.dirname, '../../spec')).versions.at('6.12'), 'vhost-vdpa', 'vhost-vdpa-net');
+const view = specView(viewAt(openOk(join(import.meta.dirname, '../../spec')), '6.12'), 'vhost-vdpa', 'vhost-vdpa-net');
 const cell = (request: string, state: string, errno: string, extra: Partial<ProbeCell> = {}): ProbeCell => ({ request, nr: '0', state, arg: 'valid', owner: true, value: '0x0', head: 0, errno, ...extra });
 const verdicts = (cells: ProbeCell[]): string[] => compareWithSpec(cells, view).map((r) => r.verdict);
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint/index.ts';
 import { RULES } from '../../src/lint/rules.ts';
-import { runPipeline } from '../../src/pipeline.ts';
+import type { Spec } from '../../src/model/index.ts';
+import { runSpec } from '../support/spec.ts';
 
 const project = { path: 'project.yaml', text: 'project: t\nversions: [6.1]\n' };
 const head = 'family: t\ndoc: T.\n';
@@ -11,9 +12,9 @@ const typeDef = '  - { define: T_TYPE, value: 0xEE, ioctl-type: true }\n';
 const fds = 'fds:\n  - { fd: t-dev, doc: The device. }\n';
 
 function findings(yaml: string): Array<{ rule: string; message: string; line: number }> {
-  const p = runPipeline([project, { path: 't.yaml', text: head + yaml }]);
+  const p = runSpec([project, { path: 't.yaml', text: head + yaml }]);
   expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const r = lint(p);
+  const r = lint(p.spec as Spec);
   return [...r.findings, ...r.unused].map((d) => ({ rule: d.rule, message: d.message, line: d.line }));
 }
 

@@ -4,8 +4,8 @@
 // and request numbers are read back from the compiler and compared with the model.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ABIS } from '../../src/model/abi.ts';
-import { runPipelineOn } from '../../src/pipeline.ts';
+import { ABIS } from '../../src/model/index.ts';
+import { openOk, viewAt, layoutOk, uapiFiles, diagnosticsOf } from '../support/spec.ts';
 import { ABIS as TOOLCHAINS, requireCompiler, type AbiName } from '../oracle/abis.ts';
 import { uapiIncludeDirs } from '../oracle/kernels.ts';
 import { evaluate } from '../oracle/probe.ts';
@@ -13,20 +13,20 @@ import { evaluate } from '../oracle/probe.ts';
 const fixture = join(import.meta.dirname, '../fixtures/layout');
 
 function modelExpectations(abiName: string): Map<string, bigint> {
-  const p = runPipelineOn(fixture);
+  const p = openOk(fixture);
   expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const vm = p.versions.at('6.12');
+  const vm = viewAt(p, '6.12');
   const abi = ABIS.find((a) => a.name === abiName);
   if (!abi) throw new Error(abiName);
   const want = new Map<string, bigint>();
-  for (const { key } of vm.aggregates.values()) {
-    const l = vm.aggregateLayout(abi, key);
+  for (const { key } of vm.types.values()) {
+    const l = layoutOk(vm, abi, key);
     want.set(`sizeof(${key})`, BigInt(l.size));
     want.set(`__alignof__(${key})`, BigInt(l.align));
     for (const f of l.fields) if (f.path) want.set(`__builtin_offsetof(${key}, ${f.path})`, BigInt(f.offset));
   }
   for (const c of vm.constants.values()) if (c.value !== undefined) want.set(c.name, c.value);
-  for (const r of vm.requests) want.set(r.item.name, BigInt(vm.requestNumber(r, abi)));
+  for (const r of vm.requests) want.set(r.item.name, BigInt(vm.number(r, abi)));
   return want;
 }
 

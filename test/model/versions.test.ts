@@ -1,7 +1,8 @@
 // Version projection: the model at V holds exactly the items with since <= V < until,
 // at every level (items, struct members, set values), and the model cannot be changed.
 import { describe, expect, it } from 'vitest';
-import { runPipeline } from '../../src/pipeline.ts';
+import type { Spec } from '../../src/model/index.ts';
+import { runSpec, viewAt } from '../support/spec.ts';
 import { compareVersions, isLive, overlaps } from '../../src/model/version.ts';
 
 const project = { path: 'project.yaml', text: 'project: v\nversions: [5.10, 6.1, 6.9, 6.10, 6.12, 7.2]\n' };
@@ -25,7 +26,7 @@ items:
       - { name: V_F_A, bit: 0 }
       - { name: V_F_B, bit: 65, since: 7.2 }
 `;
-const p = runPipeline([project, { path: 'v.yaml', text: family }]);
+const p = runSpec([project, { path: 'v.yaml', text: family }]);
 
 describe('version projection', () => {
   it('has no errors, though V_RENAMED is defined twice with disjoint lifetimes', () => {
@@ -33,22 +34,22 @@ describe('version projection', () => {
   });
 
   it('keeps exactly the live items at each version', () => {
-    const at = (v: string): string[] => [...p.versions.at(v).constants.keys()].sort();
+    const at = (v: string): string[] => [...viewAt(p, v).constants.keys()].sort();
     expect(at('5.10')).toEqual(['V_ALWAYS', 'V_F_A', 'V_OLD', 'V_RENAMED']);
     expect(at('6.1')).toEqual(['V_ALWAYS', 'V_F_A', 'V_OLD', 'V_RENAMED', 'V_WINDOW']);
     expect(at('6.9')).toEqual(['V_ALWAYS', 'V_F_A', 'V_OLD', 'V_RENAMED', 'V_WINDOW']);
     expect(at('6.10')).toEqual(['V_ALWAYS', 'V_F_A', 'V_NEW', 'V_RENAMED', 'V_WINDOW']);
     expect(at('6.12')).toEqual(['V_ALWAYS', 'V_F_A', 'V_NEW', 'V_RENAMED']);
     expect(at('7.2')).toEqual(['V_ALWAYS', 'V_F_A', 'V_F_B', 'V_NEW', 'V_RENAMED']);
-    expect(p.versions.at('6.1').value('V_RENAMED')).toBe(5n);
-    expect(p.versions.at('6.12').value('V_RENAMED')).toBe(6n);
-    expect(p.versions.at('7.2').value('V_F_B')).toBe(65n);
+    expect(viewAt(p, '6.1').value('V_RENAMED')).toBe(5n);
+    expect(viewAt(p, '6.12').value('V_RENAMED')).toBe(6n);
+    expect(viewAt(p, '7.2').value('V_F_B')).toBe(65n);
   });
 
   it('projects struct members, so layouts follow the version', () => {
     const fields = (v: string): string[] => {
-      const vm = p.versions.at(v);
-      const item = vm.aggregates.get('struct v_args')?.item;
+      const vm = viewAt(p, v);
+      const item = vm.types.get('struct v_args')?.item;
       return (item?.members ?? []).map((m) => ('name' in m ? String(m.name) : ''));
     };
     expect(fields('5.10')).toEqual(['a', 'reserved']);
@@ -58,7 +59,7 @@ describe('version projection', () => {
 
   it('rejects overlapping lifetimes of one name', () => {
     const bad = family.replace('{ define: V_RENAMED, value: 6, since: 6.12 }', '{ define: V_RENAMED, value: 6, since: 6.9 }');
-    const d = runPipeline([project, { path: 'v.yaml', text: bad }]).diagnostics;
+    const d = runSpec([project, { path: 'v.yaml', text: bad }]).diagnostics;
     expect(d.map((x) => [x.rule, x.line, x.message.replace(/.*\(at /, '(at ')])).toEqual([['spec-duplicate-name', 9, '(at 6.9, 6.10)']]);
   });
 
@@ -72,8 +73,9 @@ describe('version projection', () => {
   });
 
   it('is immutable', () => {
-    const fam = p.model.families[0];
-    expect(Object.isFrozen(p.model)).toBe(true);
+    const model = (p.spec as Spec).model;
+    const fam = model.families[0];
+    expect(Object.isFrozen(model)).toBe(true);
     expect(Object.isFrozen(fam?.items)).toBe(true);
     expect(() => {
       (fam as unknown as { doc: string }).doc = 'changed';

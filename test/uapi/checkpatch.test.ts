@@ -9,14 +9,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uapiEmitter } from '../../generators/uapi/index.ts';
-import { runPipelineOn } from '../../src/pipeline.ts';
+import { openOk, viewAt, layoutOk, uapiFiles, diagnosticsOf } from '../support/spec.ts';
 import { KERNEL_VERSIONS, kernelHeadersRoot } from '../oracle/kernels.ts';
 import { mapLimit } from '../oracle/probe.ts';
 import { checkpatchTool, type CheckpatchTool } from '../support/checkpatch.ts';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
-const pipeline = runPipelineOn(join(import.meta.dirname, '../../spec'));
+const pipeline = openOk(join(import.meta.dirname, '../../spec'));
 const work = mkdtempSync(join(tmpdir(), 'ioctl-abi-checkpatch-'));
 
 interface Finding {
@@ -130,7 +129,7 @@ describe('checkpatch --strict and kernel-doc on the generated UAPI headers', () 
       const ours = join(work, 'generated', version);
       const theirs = join(work, 'kernel', version);
       const headers: string[] = [];
-      for (const f of uapiEmitter.emit({ pipeline, model: pipeline.versions.at(version), specDir: 'spec' })) {
+      for (const f of uapiFiles(viewAt(pipeline, version))) {
         const rel = join('include', f.path); // uapi/linux/X.h -> include/uapi/linux/X.h
         const real = join(kernelHeadersRoot(version), 'usr/include', f.path.replace(/^uapi\//, ''));
         expect(existsSync(real), `${version}: the kernel has no ${f.path}`).toBe(true);

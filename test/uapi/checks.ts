@@ -1,8 +1,9 @@
 // What the model says about one version on one ABI, as C checks a compiler can verify:
 // every numeric constant, every request number, every struct/union size, alignment and offset.
-import type { Abi } from '../../src/model/abi.ts';
-import type { VersionModel } from '../../src/model/project.ts';
+import type { Abi } from '../../src/model/index.ts';
+import type { AbiView as VersionModel } from '../../src/model/index.ts';
 import type { Check } from '../oracle/probe.ts';
+import { layoutOk } from '../support/spec.ts';
 
 export function modelChecks(vm: VersionModel, abi: Abi): Check[] {
   const checks: Check[] = [];
@@ -10,9 +11,9 @@ export function modelChecks(vm: VersionModel, abi: Abi): Check[] {
     if (c.value === undefined) continue;
     checks.push({ id: c.name, expr: c.name, expected: c.value });
   }
-  for (const r of vm.requests) checks.push({ id: r.item.name, expr: r.item.name, expected: BigInt(vm.requestNumber(r, abi)) });
-  for (const { key } of vm.aggregates.values()) {
-    const l = vm.aggregateLayout(abi, key);
+  for (const r of vm.requests) checks.push({ id: r.item.name, expr: r.item.name, expected: BigInt(vm.number(r, abi)) });
+  for (const { key } of vm.types.values()) {
+    const l = layoutOk(vm, abi, key);
     checks.push({ id: `sizeof(${key})`, expr: `sizeof(${key})`, expected: BigInt(l.size) });
     checks.push({ id: `alignof(${key})`, expr: `__alignof__(${key})`, expected: BigInt(l.align) });
     for (const f of l.fields) {

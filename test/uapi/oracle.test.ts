@@ -5,23 +5,22 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { uapiEmitter } from '../../generators/uapi/index.ts';
-import { ABIS } from '../../src/model/abi.ts';
-import { runPipelineOn } from '../../src/pipeline.ts';
+import { ABIS } from '../../src/model/index.ts';
+import { openOk, viewAt, layoutOk, uapiFiles, diagnosticsOf } from '../support/spec.ts';
 import { requireCompiler, type AbiName } from '../oracle/abis.ts';
 import { KERNEL_VERSIONS, uapiIncludeDirs } from '../oracle/kernels.ts';
 import { assertAll, mapLimit, type CheckResult } from '../oracle/probe.ts';
 import { formatMatrix, summarize, type TableRow } from '../oracle/table.ts';
 import { includesFor, modelChecks } from './checks.ts';
 
-const pipeline = runPipelineOn(join(import.meta.dirname, '../../spec'));
+const pipeline = openOk(join(import.meta.dirname, '../../spec'));
 const work = mkdtempSync(join(tmpdir(), 'ioctl-abi-oracle-'));
 const rows: { real: TableRow[]; generated: TableRow[] } = { real: [], generated: [] };
 
 /** The generated headers of one version, written where -I can find them first. */
 function generatedDir(version: string): string {
   const dir = join(work, version);
-  for (const f of uapiEmitter.emit({ pipeline, model: pipeline.versions.at(version), specDir: 'spec' })) {
+  for (const f of uapiFiles(viewAt(pipeline, version))) {
     const path = join(dir, f.path.replace(/^uapi\//, ''));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.content);
@@ -43,7 +42,7 @@ describe('model == real kernel headers == generated headers', () => {
   it('the spec is valid', () => expect(pipeline.diagnostics.filter((d) => d.severity === 'error')).toEqual([]));
   for (const version of KERNEL_VERSIONS) {
     it(`kernel ${version}, all 15 ABIs`, async () => {
-      const vm = pipeline.versions.at(version);
+      const vm = viewAt(pipeline, version);
       const gen = generatedDir(version);
       const problems = await mapLimit(ABIS, async (abi) => {
         const name = abi.name as AbiName;

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runPipeline } from '../../src/pipeline.ts';
+import { runSpec, viewAt, uapiFiles } from '../support/spec.ts';
 
 const project = { path: 'project.yaml', text: 'project: fuzz\nversions: [6.1, 6.12]\n' };
 const seeds = [
@@ -14,7 +14,7 @@ const seeds = [
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 
 function wellFormed(text: string): void {
-  const p = runPipeline([project, { path: 'fuzz.yaml', text }]);
+  const p = runSpec([project, { path: 'fuzz.yaml', text }]);
   for (const d of p.diagnostics) {
     expect(d.line).toBeGreaterThanOrEqual(0);
     expect(d.col).toBeGreaterThanOrEqual(0);

@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dumpModel, stableJson } from '../../src/dump.ts';
-import { runPipelineOn } from '../../src/pipeline.ts';
+import { ABIS, snapshot, snapshotJson } from '../../src/model/index.ts';
+import { openOk, viewAt, layoutOk, uapiFiles, diagnosticsOf } from '../support/spec.ts';
 
 describe('parse cache', () => {
   it('a second load (from the cache) equals the first, positions included', () => {
@@ -16,12 +16,12 @@ describe('parse cache', () => {
     writeFileSync(file, `${readFileSync(file, 'utf8')}# ${Date.now()} ${Math.random()}\n`);
     const broken = join(dir, 'zz-broken.yaml');
     writeFileSync(broken, readFileSync(join(import.meta.dirname, '../fixtures/broken/unknown-key.yaml'), 'utf8').replace('family: broken', `family: broken-${process.pid}`));
-    const first = runPipelineOn(dir);
-    const second = runPipelineOn(dir);
-    expect(second.diagnostics).toEqual(first.diagnostics);
-    expect(first.diagnostics.map((d) => [d.rule, d.line, d.col])).toEqual([['spec-unknown-key', 9, 5]]);
+    const first = diagnosticsOf(dir);
+    const second = diagnosticsOf(dir);
+    expect(second).toEqual(first);
+    expect(first.map((d) => [d.rule, d.line, d.col])).toEqual([['spec-unknown-key', 9, 5]]);
     rmSync(broken);
-    const clean = runPipelineOn(dir);
-    expect(stableJson(dumpModel(clean.versions.at('6.12')))).toBe(stableJson(dumpModel(runPipelineOn(dir).versions.at('6.12'))));
+    const clean = openOk(dir);
+    expect(snapshotJson(snapshot(viewAt(clean, '6.12'), ABIS))).toBe(snapshotJson(snapshot(viewAt(openOk(dir), '6.12'), ABIS)));
   });
 });

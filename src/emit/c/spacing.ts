@@ -2,7 +2,7 @@
 // tokens (`( 1 << 0 )`, `- 1`, `typedef __u8 x ;`): `(1 << 0)`, `-1`, `typedef __u8 x;`.
 // Only whitespace changes. Every result is lexed again and compared token by token with
 // its input; if the two differ (two tokens that would fuse), the input is returned as is.
-import { lex, type Token } from './index.ts';
+import { lex, type Token } from '../../cheader/index.ts';
 
 const TIGHT_BEFORE = new Set([')', ']', ',', ';', '.', '->', '++', '--']);
 const TIGHT_AFTER = new Set(['(', '[', '.', '->', '#', '~', '!']);

@@ -1,0 +1,169 @@
+// The read-only model at one kernel version: what every consumer (emitters, lint, dump, diff,
+// the lab, examples) reads. Layouts and numbers come from here and nowhere else.
+import type { Abi } from './abi.ts';
+import { behaviourOf, type Behaviour } from './behaviour.ts';
+import { parseCType, type CType } from './ctype.ts';
+import { featureFilterOf, type FeatureFilter } from './features.ts';
+import { LayoutError, type AggregateLayout } from './layout.ts';
+import type { AggregateEntry, ResolvedConst, ResolvedRequest, VersionModel } from './project.ts';
+import type * as M from './types.ts';
+import type { Version } from './version.ts';
+
+export type Constant = ResolvedConst;
+export type Request = ResolvedRequest;
+export type TypeEntry = AggregateEntry;
+export interface ConstantSet {
+  readonly item: M.SetItem;
+  readonly family: string;
+}
+
+export type LayoutResult = { ok: true; layout: AggregateLayout } | { ok: false; error: string };
+
+export interface AbiView {
+  readonly version: Version;
+  /** The families live at this version, with only their live items, members and values. */
+  readonly families: readonly M.Family[];
+  readonly constants: ReadonlyMap<string, Constant>;
+  readonly macros: ReadonlyMap<string, M.MacroItem>;
+  /** Constant sets (flags, features, status, values) by id. */
+  readonly sets: ReadonlyMap<string, ConstantSet>;
+  /** Named structs and unions by key ('struct vhost_vring_addr'). */
+  readonly types: ReadonlyMap<string, TypeEntry>;
+  /** Requests in spec order. */
+  readonly requests: readonly Request[];
+  readonly fds: ReadonlyMap<string, M.FdKind>;
+  readonly devices: ReadonlyMap<string, M.DeviceProfile>;
+  readonly requestSets: ReadonlyMap<string, M.RequestSet>;
+  readonly channels: ReadonlyMap<string, M.Channel>;
+
+  constant(name: string): Constant | undefined;
+  /** Numeric value of a constant. */
+  value(name: string): bigint | undefined;
+  request(name: string): Request | undefined;
+  /**
+   * Layout of a type on one ABI: a key ('struct vhost_vring_addr'), a C spelling ('__u64',
+   * 'char[256]') or a parsed CType. Scalars have no fields. Never throws.
+   */
+  layout(abi: Abi, type: string | CType): LayoutResult;
+  /** The request's number on one ABI (its argument size capped to what the encoding carries). */
+  number(request: Request, abi: Abi): number;
+  /** Size of the argument the number encodes (0 for _IO). */
+  argSize(request: Request, abi: Abi): number;
+  /** Requests a device profile accepts: its request sets and its own requests. */
+  accepted(device: string): ReadonlySet<string>;
+  /** The feature filter of a device profile (none, a blacklist or an allow-list). */
+  featureFilter(device: string): FeatureFilter | undefined;
+  /** Status bits of an fd kind by name (empty when it has no status set). */
+  statusBits(fd: string): ReadonlyMap<string, bigint>;
+  /** Rules, quirks and accepted requests of one fd kind, optionally for one device profile. */
+  behaviour(fd: string, device?: string): Behaviour | undefined;
+}
+
+export class AbiViewImpl implements AbiView {
+  readonly families: readonly M.Family[];
+  private readonly accepts = new Map<string, ReadonlySet<string>>();
+
+  constructor(
+    private readonly vm: VersionModel,
+    readonly version: Version,
+  ) {
+    this.families = vm.families;
+  }
+
+  get constants(): ReadonlyMap<string, Constant> {
+    return this.vm.constants;
+  }
+  get macros(): ReadonlyMap<string, M.MacroItem> {
+    return this.vm.macros;
+  }
+  get sets(): ReadonlyMap<string, ConstantSet> {
+    return this.vm.sets;
+  }
+  get types(): ReadonlyMap<string, TypeEntry> {
+    return this.vm.aggregates;
+  }
+  get requests(): readonly Request[] {
+    return this.vm.requests;
+  }
+  get fds(): ReadonlyMap<string, M.FdKind> {
+    return this.vm.fds;
+  }
+  get devices(): ReadonlyMap<string, M.DeviceProfile> {
+    return this.vm.devices;
+  }
+  get requestSets(): ReadonlyMap<string, M.RequestSet> {
+    return this.vm.requestSets;
+  }
+  get channels(): ReadonlyMap<string, M.Channel> {
+    return this.vm.channels;
+  }
+
+  constant(name: string): Constant | undefined {
+    return this.vm.constants.get(name);
+  }
+
+  value(name: string): bigint | undefined {
+    return this.vm.constants.get(name)?.value;
+  }
+
+  request(name: string): Request | undefined {
+    return this.vm.requestsByName.get(name);
+  }
+
+  layout(abi: Abi, type: string | CType): LayoutResult {
+    try {
+      if (typeof type === 'string' && this.vm.aggregates.has(type)) return { ok: true, layout: this.vm.aggregateLayout(abi, type) };
+      const t = typeof type === 'string' ? parseCType(type) : type;
+      if (!t) return { ok: false, error: `unknown C type '${String(type)}'` };
+      if (t.kind === 'struct' || t.kind === 'union') {
+        const key = `${t.kind} ${t.tag}`;
+        if (!this.vm.aggregates.has(key)) return { ok: false, error: `${key} is not defined at ${this.version}` };
+        return { ok: true, layout: this.vm.aggregateLayout(abi, key) };
+      }
+      const { size, align } = this.vm.typeLayout(abi, t);
+      if (!Number.isFinite(size)) return { ok: false, error: `the size of '${String(type)}' does not evaluate` };
+      return { ok: true, layout: { size, align, fields: [], holes: [], flexible: false } };
+    } catch (e) {
+      if (e instanceof LayoutError) return { ok: false, error: e.message };
+      throw e;
+    }
+  }
+
+  number(request: Request, abi: Abi): number {
+    return this.vm.requestNumber(request, abi);
+  }
+
+  argSize(request: Request, abi: Abi): number {
+    return this.vm.argSize(request, abi);
+  }
+
+  accepted(device: string): ReadonlySet<string> {
+    let set = this.accepts.get(device);
+    if (!set) {
+      const d = this.vm.devices.get(device);
+      const fromSets = d?.requestSets.flatMap((s) => this.vm.requestSets.get(s)?.requests ?? []) ?? [];
+      set = new Set([...fromSets, ...(d?.requests ?? [])].filter((n) => this.vm.requestsByName.has(n)));
+      this.accepts.set(device, set);
+    }
+    return set;
+  }
+
+  featureFilter(device: string): FeatureFilter | undefined {
+    const d = this.vm.devices.get(device);
+    return d ? featureFilterOf(d, (n) => this.value(n)) : undefined;
+  }
+
+  statusBits(fd: string): ReadonlyMap<string, bigint> {
+    const set = this.vm.fds.get(fd)?.status;
+    const values = set ? this.vm.sets.get(set)?.item.values ?? [] : [];
+    return new Map(values.map((v) => [v.name, this.value(v.name) ?? 0n]));
+  }
+
+  behaviour(fd: string, device?: string): Behaviour | undefined {
+    const f = this.vm.fds.get(fd);
+    const d = device === undefined ? undefined : this.vm.devices.get(device);
+    if (!f || (device !== undefined && (!d || d.fd !== fd))) return undefined;
+    const accepted = d ? this.accepted(d.name) : new Set(this.vm.requests.filter((r) => r.item.scope.includes(fd)).map((r) => r.item.name));
+    return behaviourOf(f, d, accepted, this.statusBits(fd));
+  }
+}
