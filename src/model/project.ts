@@ -207,7 +207,7 @@ export class VersionModel {
           case 'set': {
             const first = this.sets.get(d.id);
             if (first) this.error(d.pos, 'spec-duplicate-name', `set '${d.id}' is defined twice (first in ${first.family})`, 'set ids are unique; merge the two lists');
-            else this.sets.set(d.id, { item: d, family: f.name });
+            else this.sets.set(d.id, Object.freeze({ item: d, family: f.name }));
             for (const v of d.values) if (this.claim(v.name, v.pos, `a value of ${d.set} set ${d.id}`)) this.pendingConsts.set(v.name, { kind: d.set, family: f.name, item: v, set: d });
             break;
           }
@@ -227,7 +227,7 @@ export class VersionModel {
           case 'union':
             if (d.tag) {
               const key = `${d.kind} ${d.tag}`;
-              if (this.claim(key, d.pos, `a ${d.kind}`)) this.aggregates.set(key, { key, item: d, family: f.name });
+              if (this.claim(key, d.pos, `a ${d.kind}`)) this.aggregates.set(key, Object.freeze({ key, item: d, family: f.name }));
             }
             break;
           case 'request':
@@ -258,7 +258,7 @@ export class VersionModel {
     this.evaluating.add(name);
     try {
       const c = this.computeConst(name, p);
-      if (c) this.constants.set(name, c);
+      if (c) this.constants.set(name, Object.freeze(c));
       return c;
     } finally {
       this.evaluating.delete(name);
@@ -342,7 +342,7 @@ export class VersionModel {
         if (t.value < 0n || t.value > 255n) this.error(at(d, 'type'), 'spec-out-of-range', `request ${d.name}: ioctl type ${t.value} is outside 0..255`, 'the type field of an ioctl number has 8 bits');
         if (nr.value < 0n || nr.value > 255n) this.error(at(d, 'nr'), 'spec-out-of-range', `request ${d.name}: nr ${nr.value} is outside 0..255`, 'the nr field of an ioctl number has 8 bits');
         if (d.argType) this.checkTypeKnown(d.argType, at(d, 'arg'), `request ${d.name}`);
-        const r = { item: d, family: f.name, type: Number(t.value), nr: Number(nr.value) };
+        const r = Object.freeze({ item: d, family: f.name, type: Number(t.value), nr: Number(nr.value) });
         this.requests.push(r);
         this.requestsByName.set(d.name, r);
       }
@@ -388,7 +388,13 @@ export class VersionModel {
     if (done) return done;
     const entry = this.aggregates.get(key);
     if (!entry) throw new LayoutError(`${key} is not defined at ${this.version}`);
+    // Memoised and handed to every consumer: frozen, so nobody can change it for the others.
     const l = layoutAggregate(entry.item, this.context(abi));
+    for (const f of l.fields) Object.freeze(f);
+    for (const h of l.holes) Object.freeze(h);
+    Object.freeze(l.fields);
+    Object.freeze(l.holes);
+    Object.freeze(l);
     this.layouts.set(memo, l);
     return l;
   }

@@ -59,43 +59,64 @@ export interface AbiView {
   behaviour(fd: string, device?: string): Behaviour | undefined;
 }
 
+/** A map a consumer can read but not change (a cast to Map does not help: there is no set). */
+class FrozenMap<K, V> implements ReadonlyMap<K, V> {
+  constructor(private readonly inner: ReadonlyMap<K, V>) {
+    Object.freeze(this);
+  }
+  get size(): number {
+    return this.inner.size;
+  }
+  get(key: K): V | undefined {
+    return this.inner.get(key);
+  }
+  has(key: K): boolean {
+    return this.inner.has(key);
+  }
+  forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
+    this.inner.forEach((v, k) => fn(v, k, this));
+  }
+  keys(): MapIterator<K> {
+    return this.inner.keys();
+  }
+  values(): MapIterator<V> {
+    return this.inner.values();
+  }
+  entries(): MapIterator<[K, V]> {
+    return this.inner.entries();
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.inner.entries();
+  }
+}
+
 export class AbiViewImpl implements AbiView {
   readonly families: readonly M.Family[];
+  readonly constants: ReadonlyMap<string, Constant>;
+  readonly macros: ReadonlyMap<string, M.MacroItem>;
+  readonly sets: ReadonlyMap<string, ConstantSet>;
+  readonly types: ReadonlyMap<string, TypeEntry>;
+  readonly requests: readonly Request[];
+  readonly fds: ReadonlyMap<string, M.FdKind>;
+  readonly devices: ReadonlyMap<string, M.DeviceProfile>;
+  readonly requestSets: ReadonlyMap<string, M.RequestSet>;
+  readonly channels: ReadonlyMap<string, M.Channel>;
   private readonly accepts = new Map<string, ReadonlySet<string>>();
 
   constructor(
     private readonly vm: VersionModel,
     readonly version: Version,
   ) {
-    this.families = vm.families;
-  }
-
-  get constants(): ReadonlyMap<string, Constant> {
-    return this.vm.constants;
-  }
-  get macros(): ReadonlyMap<string, M.MacroItem> {
-    return this.vm.macros;
-  }
-  get sets(): ReadonlyMap<string, ConstantSet> {
-    return this.vm.sets;
-  }
-  get types(): ReadonlyMap<string, TypeEntry> {
-    return this.vm.aggregates;
-  }
-  get requests(): readonly Request[] {
-    return this.vm.requests;
-  }
-  get fds(): ReadonlyMap<string, M.FdKind> {
-    return this.vm.fds;
-  }
-  get devices(): ReadonlyMap<string, M.DeviceProfile> {
-    return this.vm.devices;
-  }
-  get requestSets(): ReadonlyMap<string, M.RequestSet> {
-    return this.vm.requestSets;
-  }
-  get channels(): ReadonlyMap<string, M.Channel> {
-    return this.vm.channels;
+    this.families = Object.freeze([...vm.families]);
+    this.constants = new FrozenMap(vm.constants);
+    this.macros = new FrozenMap(vm.macros);
+    this.sets = new FrozenMap(vm.sets);
+    this.types = new FrozenMap(vm.aggregates);
+    this.requests = Object.freeze([...vm.requests]);
+    this.fds = new FrozenMap(vm.fds);
+    this.devices = new FrozenMap(vm.devices);
+    this.requestSets = new FrozenMap(vm.requestSets);
+    this.channels = new FrozenMap(vm.channels);
   }
 
   constant(name: string): Constant | undefined {

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ABIS } from '../../src/model/index.ts';
 import { ROOT } from './run.ts';
 
 function example(args: string[]): { status: number; stdout: string } {
@@ -17,10 +18,15 @@ describe('examples/request-numbers.ts', () => {
     // vduse_vq_info ends in a __u8 after __u64 fields: 48 bytes where u64 aligns to 8, 44 on i386
     expect(r.stdout).toMatch(/x86_64 +0xc0308115 +size 48/);
     expect(r.stdout).toMatch(/i386 +0xc02c8115 +size 44/);
-    expect(r.stdout.trim().split('\n')).toHaveLength(16);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1 + ABIS.length);
   });
   it('says so when the request does not exist at that version', () => {
     const r = example(['VHOST_VDPA_RESUME', '6.1']);
     expect(r.status).toBe(1);
+  });
+  it('refuses a version the spec does not know, naming the known ones', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples/request-numbers.ts'), 'VHOST_GET_VRING_BASE', '5.4'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/does not know kernel 5\.4 \(known versions: 5\.10, 6\.1/);
   });
 });
