@@ -2,9 +2,10 @@
 // kernel's headers and kbuild unpacked into it. Cached and idempotent.
 import { cpSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { machineDebianMirror } from '../support/apt-mirror.ts';
 import { cachePath } from '../support/cache.ts';
 import { debLatest } from './apt-version.ts';
-import { CHROOT_PACKAGES, CHROOT_SUITE, DEBIAN_MIRROR, HEADER_PKGS, KERNEL_RELEASE } from './config.ts';
+import { CHROOT_PACKAGES, CHROOT_SUITE, HEADER_PKGS, KERNEL_RELEASE } from './config.ts';
 import { step } from './run.ts';
 
 export function buildChroot(): string {
@@ -14,8 +15,9 @@ export function buildChroot(): string {
   const work = join(root, `.chroot-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   try {
+    // The machine's own Debian mirror, as for the private apt indexes (test/support/debian.ts).
     step('debootstrap of the build chroot', 'debootstrap', [
-      '--variant=minbase', `--include=${CHROOT_PACKAGES.join(',')}`, CHROOT_SUITE, work, DEBIAN_MIRROR,
+      '--variant=minbase', `--include=${CHROOT_PACKAGES.join(',')}`, CHROOT_SUITE, work, machineDebianMirror(),
     ], { timeoutMs: 1_200_000 });
     for (const pkg of HEADER_PKGS) cpSync(debLatest(pkg), work, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('/.complete') });
     if (!existsSync(join(work, 'usr', 'src', `linux-headers-${KERNEL_RELEASE}`, 'Makefile'))) {

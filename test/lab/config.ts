@@ -11,7 +11,6 @@ export const HEADER_PKGS = [
 export const LIBC_DEV = { pkg: 'linux-libc-dev', version: '6.12.117-1' };
 export const CHROOT_SUITE = 'trixie';
 export const CHROOT_PACKAGES = ['gcc-14', 'make', 'libc6-dev', 'libelf-dev', 'bc', 'kmod', 'dwarves'];
-export const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 
 /** Loaded by the guest's init in this order (virtio and virtio_pci are built in). */
 export const GUEST_MODULES = [

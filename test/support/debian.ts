@@ -1,18 +1,34 @@
 // Fetches Debian packages into the cache with a private apt configuration,
 // so the machine's own apt sources and state are never touched.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { machineDebianMirror } from './apt-mirror.ts';
 import { cachePath } from './cache.ts';
 
 const SUITES = ['bullseye', 'bookworm', 'trixie', 'sid', 'experimental'];
 const UPDATE_MAX_AGE_MS = 24 * 3600 * 1000;
 
-function aptDir(): string {
+/** The private sources.list: the five suites the tests fetch from, all from `mirror`. */
+export function privateSourcesList(mirror: string): string {
+  return SUITES.map((s) => `deb ${mirror} ${s} main\n`).join('');
+}
+
+/**
+ * The private apt directory, its sources.list naming the machine's mirror. A list left by
+ * an earlier mirror is rewritten and its update stamp dropped, so the next use refetches
+ * the indexes from the new mirror (apt-get update then removes the old host's lists).
+ */
+export function aptDir(): string {
   const dir = cachePath('apt');
   const list = join(dir, 'sources.list');
-  if (!existsSync(list)) {
-    writeFileSync(list, SUITES.map((s) => `deb http://deb.debian.org/debian ${s} main\n`).join(''));
+  const want = privateSourcesList(machineDebianMirror());
+  if (!existsSync(list) || readFileSync(list, 'utf8') !== want) {
+    // Written aside and renamed: parallel test files may read it meanwhile.
+    const tmp = `${list}.${process.pid}`;
+    writeFileSync(tmp, want);
+    renameSync(tmp, list);
+    rmSync(join(dir, 'state', 'updated'), { force: true });
   }
   mkdirSync(join(dir, 'state', 'lists', 'partial'), { recursive: true });
   return dir;
