@@ -1,6 +1,6 @@
 // How each UAPI header's #defines group into the spec's constant sets, and what each request
-// really passes (scope, data direction, quirks). Facts: the headers themselves and
-// ../shared/abi-notes.md (sections 2, 3, 7), which cites kernel sources for each.
+// really passes (scope, data direction, quirks). Facts: the headers themselves and the
+// kernel sources that handle each request (drivers/vhost, drivers/vdpa, drivers/vfio).
 import type { ImportRules } from '../../src/import/convert.ts';
 
 const VHOST_ALL = ['vhost-net', 'vhost-scsi', 'vhost-vsock', 'vhost-vdpa'];

@@ -11,7 +11,7 @@ const target: Target = {
 };
 const cell = (c: Partial<Cell>): Cell => ({ request: 'VHOST_GET_FEATURES', state: '0', arg: 'valid', owner: false, head: 0, ...c });
 
-describe('expectations (abi-notes §5)', () => {
+describe('expectations (rules read from drivers/vhost/vdpa.c)', () => {
   it('status bits cannot be cleared without a reset (§5.2)', () => {
     expect(expected(cell({ request: 'VHOST_VDPA_SET_STATUS', state: 'ACK|DRIVER', value: '0x2' }), target))
       .toEqual({ errnos: ['EINVAL'], rule: '5.2.status.no-clear-without-reset' });

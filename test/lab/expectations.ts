@@ -1,7 +1,8 @@
 // Predicted result of one probe cell (request x status state x argument case x
-// owner) on upstream vhost-vdpa, as a pure function. The rules come from
-// /work/shared/abi-notes.md section 5 (each names its subsection); behaviour that
-// no rule there predicts is listed in QUIRKS with the errno measured in the lab.
+// owner) on upstream vhost-vdpa, as a pure function. The rules were read from
+// drivers/vhost/vdpa.c and drivers/vhost/vhost.c (v6.12; each names the step of the
+// ioctl path it models); behaviour that no rule predicts is listed in QUIRKS with the
+// errno measured in the lab.
 // Later the project's spec (status rules, quirks) will feed this instead.
 
 /** One probe cell as recorded by test/lab/probe/vdpa_probe.c. */
@@ -91,7 +92,7 @@ const GETTERS = new Set([
   'VHOST_VDPA_GET_CONFIG_SIZE', 'VHOST_VDPA_GET_VQS_COUNT',
 ]);
 
-// §5.1 vhost_vdpa_vring_ioctl / generic vhost_vring_ioctl (V4): requests with a vq index first.
+// vhost_vdpa_vring_ioctl / generic vhost_vring_ioctl (v6.12): requests with a vq index first.
 const VRING = new Set([
   'VHOST_VDPA_SET_VRING_ENABLE', 'VHOST_VDPA_GET_VRING_GROUP', 'VHOST_VDPA_GET_VRING_DESC_GROUP',
   'VHOST_VDPA_SET_GROUP_ASID', 'VHOST_VDPA_GET_VRING_SIZE', 'VHOST_GET_VRING_BASE', 'VHOST_SET_VRING_NUM',
@@ -156,14 +157,14 @@ export function expected(c: Cell, t: Target): Expectation {
     return eventfdArg(f.value, '5.4.config-call');
   }
   if (r === 'VHOST_VDPA_SUSPEND' || r === 'VHOST_VDPA_RESUME') {
-    // §5.4 (S4): no-op returning 0 unless DRIVER_OK; then EOPNOTSUPP without the parent op
+    // vhost_vdpa_suspend (v6.12): no-op returning 0 unless DRIVER_OK; then EOPNOTSUPP without the parent op
     if (!(status & S_DRIVER_OK)) return ok('5.4.suspend.not-driver-ok');
     const has = r === 'VHOST_VDPA_SUSPEND' ? t.ops.suspend : t.ops.resume;
     return has ? ok('5.4.suspend.op') : fail('EOPNOTSUPP', '5.4.suspend.no-op');
   }
   if (r === 'VHOST_SET_LOG_BASE' || r === 'VHOST_SET_LOG_FD') return fail('ENOTTY', '5.1.log-enoioctlcmd');
 
-  // §5.1 step 3: default -> vhost_dev_ioctl (V4).
+  // vhost_vdpa_unlocked_ioctl default branch -> vhost_dev_ioctl (v6.12).
   if (r === 'VHOST_SET_OWNER') return c.owner ? fail('EBUSY', '5.1.owner.already') : ok('5.1.owner.set');
   if (t.config.forkOwnerControl && r === 'VHOST_SET_FORK_FROM_OWNER') {
     if (c.owner) return fail('EBUSY', '5.1.fork.after-owner');
