@@ -1,4 +1,4 @@
-// The 15 Linux ABIs the model lays out structs for, and their ioctl number encodings.
+// The 17 Linux ABIs the model lays out structs for, and their ioctl number encodings.
 // Facts: asm/ioctl.h of each arch, and the C ABI of each gcc target (checked by test/layout).
 import type { PrimClass } from './ctype.ts';
 
@@ -10,15 +10,15 @@ export interface Abi {
   prims: Record<PrimClass, { size: number; align: number }>;
   encoding: IocEncoding;
   bigEndian: boolean;
-  /** Node's process.arch values that run this ABI natively. */
+  /** Node's process.arch value that runs this ABI natively (with bigEndian: 'ppc64' is both ppc64le and ppc64). */
   nodeArch?: string;
 }
 
-type Model = 'lp64' | 'ilp32' | 'i386' | 'm68k';
+type Model = 'lp64' | 'ilp32' | 'x32' | 'i386' | 'm68k';
 
 function prims(model: Model): Abi['prims'] {
   const long = model === 'lp64' ? 8 : 4;
-  const llAlign = model === 'lp64' || model === 'ilp32' ? 8 : model === 'i386' ? 4 : 2;
+  const llAlign = model === 'lp64' || model === 'ilp32' || model === 'x32' ? 8 : model === 'i386' ? 4 : 2;
   const wordAlign = model === 'm68k' ? 2 : 0;
   return {
     char: { size: 1, align: 1 },
@@ -28,6 +28,8 @@ function prims(model: Model): Abi['prims'] {
     llong: { size: 8, align: llAlign },
     aligned64: { size: 8, align: 8 },
     pointer: { size: long, align: wordAlign || long },
+    // __kernel_long_t: the kernel's long, which on x32 is the 64-bit kernel's (asm/posix_types_x32.h).
+    klong: model === 'x32' ? { size: 8, align: 8 } : { size: long, align: wordAlign || long },
   };
 }
 
@@ -41,6 +43,7 @@ export const ABIS: readonly Abi[] = [
   abi('arm64', 'lp64', 'generic', false, 'arm64'),
   abi('armhf', 'ilp32', 'generic', false, 'arm'),
   abi('ppc64le', 'lp64', 'powerpc', false, 'ppc64'),
+  abi('ppc64', 'lp64', 'powerpc', true, 'ppc64'),
   abi('powerpc', 'ilp32', 'powerpc', true),
   abi('mips64el', 'lp64', 'powerpc', false, 'mips64el'),
   abi('mipsel', 'ilp32', 'powerpc', false, 'mipsel'),
@@ -51,12 +54,25 @@ export const ABIS: readonly Abi[] = [
   abi('alpha', 'lp64', 'powerpc', false),
   abi('m68k', 'm68k', 'generic', true),
   abi('sh4', 'i386', 'generic', false),
+  // x32: ILP32 on x86-64, but long long / __u64 keep 8-byte alignment. No Node port.
+  abi('x32', 'x32', 'generic', false),
 ];
 
 export const ABI_NAMES: readonly string[] = ABIS.map((a) => a.name);
 
 export function findAbi(name: string): Abi | undefined {
   return ABIS.find((a) => a.name === name);
+}
+
+/** Byte order of this machine, without node:os (the model also runs where there is none). */
+const hostEndian = (): 'BE' | 'LE' => (new Uint8Array(new Uint16Array([1]).buffer)[0] === 0 ? 'BE' : 'LE');
+
+/**
+ * The ABI a Node process runs as (default: this one), or undefined if none is modelled.
+ * process.arch alone is ambiguous: 'ppc64' is reported by ppc64le and big-endian ppc64 alike.
+ */
+export function nodeAbi(arch: string = process.arch, endian: 'BE' | 'LE' = hostEndian()): Abi | undefined {
+  return ABIS.find((a) => a.nodeArch === arch && a.bigEndian === (endian === 'BE'));
 }
 
 /** Field widths and direction codes of one _IOC encoding. */

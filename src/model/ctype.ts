@@ -18,10 +18,10 @@ export const PRIMITIVES: Record<string, PrimClass> = {
   __le16: 'short', __be16: 'short', __le32: 'int', __be32: 'int', __le64: 'llong', __be64: 'llong',
   __virtio16: 'short', __virtio32: 'int', __virtio64: 'llong',
   __aligned_u64: 'aligned64', __aligned_le64: 'aligned64', __aligned_be64: 'aligned64',
-  __kernel_size_t: 'long', __kernel_long_t: 'long', __kernel_ulong_t: 'long',
+  __kernel_size_t: 'long', __kernel_long_t: 'klong', __kernel_ulong_t: 'klong',
 };
 
-export type PrimClass = 'char' | 'short' | 'int' | 'long' | 'llong' | 'aligned64' | 'pointer';
+export type PrimClass = 'char' | 'short' | 'int' | 'long' | 'llong' | 'aligned64' | 'pointer' | 'klong';
 
 /** Spellings whose width depends on the ABI (the 'long or pointer-sized type' lint). */
 export const ABI_DEPENDENT = new Set(['long', 'unsigned long', 'long int', 'unsigned long int', '__kernel_size_t', '__kernel_long_t', '__kernel_ulong_t']);

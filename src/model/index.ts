@@ -9,7 +9,7 @@
 
 export { openSpec, type KnownVersion, type Spec, type SpecResult, type VersionLookup } from './open.ts';
 export type { AbiView, Constant, ConstantSet, LayoutResult, Request, TypeEntry } from './view.ts';
-export { ABIS, ABI_NAMES, findAbi, IOC_LAYOUTS, type Abi, type IocEncoding, type IocLayout } from './abi.ts';
+export { ABIS, ABI_NAMES, findAbi, nodeAbi, IOC_LAYOUTS, type Abi, type IocEncoding, type IocLayout } from './abi.ts';
 export { MACRO_OF, iocNumber, maxIocSize, type Encoding } from './ioc.ts';
 export type { AggregateLayout, FieldLayout, Hole, TypeLayout } from './layout.ts';
 export { formatCType, parseCType, ABI_DEPENDENT, type CType } from './ctype.ts';

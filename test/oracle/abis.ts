@@ -1,11 +1,11 @@
-// The 15 Linux ABIs the project models, with the Debian bookworm gcc that
+// The 17 Linux ABIs the project models, with the Debian bookworm gcc that
 // compiles freestanding probes for each one (compile-only: no libc, no linker,
 // no emulator), the kernel's uapi arch directory, and the _IOC encoding family.
 import { execFileSync } from 'node:child_process';
 
 export const ABI_NAMES = [
-  'x86_64', 'i386', 'arm64', 'armhf', 'ppc64le', 'powerpc', 'mips64el', 'mipsel',
-  's390x', 'riscv64', 'parisc', 'sparc64', 'alpha', 'm68k', 'sh4',
+  'x86_64', 'i386', 'arm64', 'armhf', 'ppc64le', 'ppc64', 'powerpc', 'mips64el', 'mipsel',
+  's390x', 'riscv64', 'parisc', 'sparc64', 'alpha', 'm68k', 'sh4', 'x32',
 ] as const;
 export type AbiName = (typeof ABI_NAMES)[number];
 
@@ -51,6 +51,7 @@ export const ABIS: Readonly<Record<AbiName, Abi>> = {
   arm64: abi('arm64', 'aarch64-linux-gnu-gcc', 'aarch64-linux-gnu', 'arm64', 'gcc-aarch64-linux-gnu', G, 64, 'little'),
   armhf: abi('armhf', 'arm-linux-gnueabihf-gcc', 'arm-linux-gnueabihf', 'arm', 'gcc-arm-linux-gnueabihf', G, 32, 'little'),
   ppc64le: abi('ppc64le', 'powerpc64le-linux-gnu-gcc', 'powerpc64le-linux-gnu', 'powerpc', 'gcc-powerpc64le-linux-gnu', P, 64, 'little'),
+  ppc64: abi('ppc64', 'powerpc64-linux-gnu-gcc', 'powerpc64-linux-gnu', 'powerpc', 'gcc-powerpc64-linux-gnu', P, 64, 'big'),
   powerpc: abi('powerpc', 'powerpc-linux-gnu-gcc', 'powerpc-linux-gnu', 'powerpc', 'gcc-powerpc-linux-gnu', P, 32, 'big'),
   mips64el: abi('mips64el', 'mips64el-linux-gnuabi64-gcc', 'mips64el-linux-gnuabi64', 'mips', 'gcc-mips64el-linux-gnuabi64', P, 64, 'little'),
   mipsel: abi('mipsel', 'mipsel-linux-gnu-gcc', 'mipsel-linux-gnu', 'mips', 'gcc-mipsel-linux-gnu', P, 32, 'little'),
@@ -61,6 +62,8 @@ export const ABIS: Readonly<Record<AbiName, Abi>> = {
   alpha: abi('alpha', 'alpha-linux-gnu-gcc', 'alpha-linux-gnu', 'alpha', 'gcc-alpha-linux-gnu', P, 64, 'little'),
   m68k: abi('m68k', 'm68k-linux-gnu-gcc', 'm68k-linux-gnu', 'm68k', 'gcc-m68k-linux-gnu', G, 32, 'big'),
   sh4: abi('sh4', 'sh4-linux-gnu-gcc', 'sh4-linux-gnu', 'sh', 'gcc-sh4-linux-gnu', G, 32, 'little'),
+  // x86's asm/ headers: __ILP32__ selects posix_types_x32.h and __BITS_PER_LONG 32.
+  x32: abi('x32', 'x86_64-linux-gnux32-gcc', 'x86_64-linux-gnux32', 'x86', 'gcc-x86-64-linux-gnux32', G, 32, 'little'),
 };
 
 export function isAbiName(s: string): s is AbiName {

@@ -58,4 +58,4 @@ console.log(`\nassertAll against x86_64's values (differences = ABI-dependent it
 const t = process.hrtime.bigint();
 const pairs = (['5.10', '6.1', '6.12', '7.2', '7.3'] as const).flatMap((v) => ABI_NAMES.map((a) => [v, a] as const));
 await mapLimit(pairs, ([v, a]) => evaluate(a, uapiIncludeDirs(v, a), '#include <linux/vhost.h>\n#include <linux/vfio.h>', { x: 'VHOST_GET_FEATURES' }));
-console.log(`75 (version, ABI) small probes, 2 in parallel: ${ms(t).toFixed(0)} ms`);
+console.log(`${pairs.length} (version, ABI) small probes, 2 in parallel: ${ms(t).toFixed(0)} ms`);

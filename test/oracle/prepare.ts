@@ -1,5 +1,5 @@
 // Before vitest: fetch the five kernels' linux-libc-dev packages into the cache
-// and check that all 15 ABIs' compilers work. In CI (CI=true) anything missing
+// and check that all 17 ABIs' compilers work. In CI (CI=true) anything missing
 // is an error; elsewhere a missing compiler is reported and its tests skip.
 import { ABI_NAMES, compilerStatus } from './abis.ts';
 import { KERNEL_VERSIONS, KERNELS, kernelHeadersRoot, resolvedDebVersion } from './kernels.ts';

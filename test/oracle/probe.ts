@@ -8,7 +8,7 @@
 // - evaluate: the value of integer constant expressions on the target. Each
 //   expression becomes initialised `char` arrays whose sizes are 1 + one 16-bit
 //   chunk of the value (and one array for the sign); gcc -S emits
-//   `.size NAME, N` for every initialised global on all 15 targets, which is
+//   `.size NAME, N` for every initialised global on all 17 targets, which is
 //   parsed back. Expressions gcc folds only in _Static_assert (e.g. (1 << 31))
 //   are then evaluated bit by bit: 64 assertions on their line, one per bit.
 // Lines that do not compile are blanked and the file recompiled, so one bad
@@ -301,7 +301,7 @@ export async function evaluate(
 }
 
 /**
- * Object sizes from gcc assembly: `.size NAME, N` (all 15 targets for
+ * Object sizes from gcc assembly: `.size NAME, N` (all 17 targets for
  * initialised globals), and as a fallback `.comm/.lcomm/.common NAME,N[,align]`
  * (what uninitialised objects become on some targets, e.g. powerpc .lcomm).
  */

@@ -45,6 +45,7 @@ const FACTS: Record<AbiName, Facts> = {
   arm64: f(8, 8, 4, 8, false, GENERIC),
   armhf: f(4, 8, 4, 8, false, GENERIC),
   ppc64le: f(8, 8, 4, 8, false, PMSA),
+  ppc64: f(8, 8, 4, 8, true, PMSA),
   powerpc: f(4, 8, 4, 8, true, PMSA),
   mips64el: f(8, 8, 4, 8, false, PMSA),
   mipsel: f(4, 8, 4, 8, false, PMSA),
@@ -55,6 +56,7 @@ const FACTS: Record<AbiName, Facts> = {
   alpha: f(8, 8, 4, 8, false, PMSA),
   m68k: f(4, 2, 2, 2, true, GENERIC), // everything >= 2 bytes aligns to 2
   sh4: f(4, 4, 4, 4, false, GENERIC), // u64 aligns to 4
+  x32: f(4, 8, 4, 8, false, GENERIC), // 4-byte long and pointers, yet u64 aligns to 8 (unlike i386)
 };
 
 const FACT_EXPRS: Record<keyof Facts, string> = {
@@ -73,11 +75,12 @@ const FACT_EXPRS: Record<keyof Facts, string> = {
 const FACT_PRELUDE = '#include <linux/vhost.h>\nstruct oracle_u64 { char c; __u64 x; };\nstruct oracle_u32 { char c; __u32 x; };';
 
 describe('abis', () => {
-  it('lists the 15 modelled ABIs with distinct compilers and the right encoding family', () => {
-    expect(ABI_NAMES).toHaveLength(15);
-    expect(new Set(ABI_NAMES.map((a) => ABIS[a].gcc)).size).toBe(15);
+  it('lists the 17 modelled ABIs with distinct compilers and the right encoding family', () => {
+    expect(ABI_NAMES).toHaveLength(17);
+    expect(new Set(ABI_NAMES.map((a) => ABIS[a].gcc)).size).toBe(17);
     const byEnc = (e: string) => ABI_NAMES.filter((a) => ABIS[a].encoding === e).sort();
-    expect(byEnc('powerpc-mips-sparc-alpha')).toEqual(['alpha', 'mips64el', 'mipsel', 'powerpc', 'ppc64le', 'sparc64']);
+    expect(byEnc('powerpc-mips-sparc-alpha')).toEqual(['alpha', 'mips64el', 'mipsel', 'powerpc', 'ppc64', 'ppc64le', 'sparc64']);
+    expect(ABI_NAMES.filter((a) => ABIS[a].uapiArch === 'x86')).toEqual(['x86_64', 'i386', 'x32']);
     expect(byEnc('parisc')).toEqual(['parisc']);
     expect(ABIS.i386.gcc).toBe('i686-linux-gnu-gcc');
     expect(ABIS.x86_64.gcc).toBe('gcc');
@@ -115,6 +118,9 @@ describe('kernels', () => {
   it('takes asm/ from the version itself for x86 and 6.12+, from the 7.2 package otherwise', () => {
     expect(uapiIncludeDirs('5.10', 'i386')[0]).toBe(join(kernelHeadersRoot('5.10'), 'usr/include/x86_64-linux-gnu'));
     expect(uapiIncludeDirs('6.1', 'ppc64le')[0]).toBe(join(kernelHeadersRoot(ASM_DONOR), 'usr/lib/linux/uapi/powerpc'));
+    expect(uapiIncludeDirs('5.10', 'ppc64')[0]).toBe(join(kernelHeadersRoot(ASM_DONOR), 'usr/lib/linux/uapi/powerpc'));
+    expect(uapiIncludeDirs('6.1', 'x32')[0]).toBe(join(kernelHeadersRoot('6.1'), 'usr/include/x86_64-linux-gnu'));
+    expect(uapiIncludeDirs('7.2', 'x32')[0]).toBe(join(kernelHeadersRoot('7.2'), 'usr/lib/linux/uapi/x86'));
     expect(uapiIncludeDirs('7.3', 'parisc')[0]).toBe(join(kernelHeadersRoot('7.3'), 'usr/lib/linux/uapi/parisc'));
   });
 });
@@ -135,9 +141,32 @@ describe('probes on every ABI against the real 6.12 headers', () => {
   }
 });
 
+// x86's asm/ serves three ABIs; the compiler's predefined macros pick the variant.
+// x32 gets 32-bit __BITS_PER_LONG (so a 4-byte __kernel_size_t) but posix_types_x32.h's
+// 8-byte __kernel_long_t.
+const X86_VARIANTS: Partial<Record<AbiName, { bitsPerLong: bigint; kernelLong: bigint; kernelSize: bigint }>> = {
+  x86_64: { bitsPerLong: 64n, kernelLong: 8n, kernelSize: 8n },
+  i386: { bitsPerLong: 32n, kernelLong: 4n, kernelSize: 4n },
+  x32: { bitsPerLong: 32n, kernelLong: 8n, kernelSize: 4n },
+};
+
+describe('x86 asm/ headers select the right variant for x86_64, i386 and x32', () => {
+  for (const v of ['5.10', '7.3'] as const) {
+    for (const [abi, want] of Object.entries(X86_VARIANTS) as [AbiName, { bitsPerLong: bigint; kernelLong: bigint; kernelSize: bigint }][]) {
+      itAbi(abi)(`${v}/${abi}: __BITS_PER_LONG ${want.bitsPerLong}, __kernel_long_t ${want.kernelLong}, __kernel_size_t ${want.kernelSize}`, async () => {
+        requireCompiler(abi);
+        const got = await evaluate(abi, uapiIncludeDirs(v, abi), '#include <linux/types.h>\n#include <linux/posix_types.h>', {
+          bitsPerLong: '__BITS_PER_LONG', kernelLong: 'sizeof(__kernel_long_t)', kernelSize: 'sizeof(__kernel_size_t)',
+        });
+        expect(got).toEqual(want);
+      });
+    }
+  }
+});
+
 describe('include dirs compose for every version x ABI', () => {
   const pairs = KERNEL_VERSIONS.flatMap((v) => ABI_NAMES.map((a) => [v, a] as const));
-  it('linux/vhost.h and linux/vfio.h compile for all 75 pairs and give the encoding\'s VHOST_GET_FEATURES', async () => {
+  it('linux/vhost.h and linux/vfio.h compile for all 85 pairs and give the encoding\'s VHOST_GET_FEATURES', async () => {
     const ready = pairs.filter(([, a]) => CI || compilerStatus(a).ok);
     const results = await mapLimit(ready, async ([v, a]) => {
       const r = await evaluate(a, uapiIncludeDirs(v, a), '#include <linux/vhost.h>\n#include <linux/vfio.h>', {
@@ -256,7 +285,7 @@ describe('evaluate', () => {
     expect(r).toEqual(want);
   }, 120_000);
 
-  for (const big of ['sparc64', 'parisc', 'm68k', 's390x'] as const) {
+  for (const big of ['sparc64', 'parisc', 'm68k', 's390x', 'ppc64'] as const) {
     itAbi(big)(`${big}: 64-bit values come back intact on a big-endian target`, async () => {
       const r = await evaluate(big, uapiIncludeDirs('6.12', big), '', { v: '0x8000000000000001ULL', m: '-(long long)0x123456789', c: "'\\x7f'", o: '(1 << 31) | 5' });
       expect(r).toEqual({ v: 0x8000000000000001n, m: -0x123456789n, c: 0x7fn, o: -2147483643n });
