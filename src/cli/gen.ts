@@ -21,14 +21,16 @@ export async function generate(view: AbiView, opts: GenOptions, emitters?: reado
   const files = runEmitters(view, emitters, { specDir: opts.specDir, command });
   const plan = { root: opts.out, owned: emitters.map((e) => e.owns), files };
   const where = relative(process.cwd(), opts.out) || '.';
-  if (opts.check) {
-    const drift = checkOutputs(plan);
-    for (const d of drift) process.stdout.write(d.diff.endsWith('\n') ? d.diff : `${d.diff}\n`);
-    process.stderr.write(drift.length ? `gen --check: ${drift.length} stale file(s) in ${where}; run ioctl-abi gen\n` : `gen --check: ${files.length} file(s) up to date\n`);
-    return drift.length ? 1 : 0;
-  }
+  // Every filesystem failure of the writer is a one-line WriterError: print it, exit 2, no stack trace.
   try {
+    if (opts.check) {
+      const drift = checkOutputs(plan);
+      for (const d of drift) process.stdout.write(d.diff.endsWith('\n') ? d.diff : `${d.diff}\n`);
+      process.stderr.write(drift.length ? `gen --check: ${drift.length} stale file(s) in ${where}; run ioctl-abi gen\n` : `gen --check: ${files.length} file(s) up to date\n`);
+      return drift.length ? 1 : 0;
+    }
     const r = writeOutputs(plan);
+    for (const note of r.notes) process.stderr.write(`gen: ${note}\n`);
     process.stderr.write(`gen: ${files.length} file(s) for ${view.version} in ${where} (${r.written} written, ${r.unchanged} unchanged, ${r.removed} removed)\n`);
     return 0;
   } catch (e) {

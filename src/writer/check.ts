@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import { unifiedDiff } from './diff.ts';
+import { errCode, fsFailure, type Access } from './errors.ts';
 import { byCodeUnit, resolvePlan, under, type OutputFile, type Subtree, type WritePlan } from './paths.ts';
 
 export interface FileDrift {
@@ -17,14 +18,11 @@ export interface DiskEntry {
   data: Buffer | null;
 }
 
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
-
 /**
  * All non-directory entries of an owned subtree, keyed by POSIX path relative
  * to root. A missing subtree is empty; if the subtree path itself is not a
  * directory it is returned as a single entry. Empty directories carry no content and are not listed.
+ * A file standing where root or a folder above the subtree should be is an error (ENOTDIR), not an empty subtree.
  */
 export function scanSubtree(root: string, name: string): Map<string, DiskEntry> {
   const found = new Map<string, DiskEntry>();
@@ -32,8 +30,7 @@ export function scanSubtree(root: string, name: string): Map<string, DiskEntry> 
   try {
     st = fs.lstatSync(under(root, name));
   } catch (e) {
-    const code = errCode(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return found;
+    if (errCode(e) === 'ENOENT') return found;
     throw e;
   }
   const visit = (abs: string, rel: string, stats: { isDirectory(): boolean; isFile(): boolean }): void => {
@@ -59,9 +56,14 @@ export interface SubtreeComparison {
   disk: Map<string, DiskEntry>;
 }
 
-/** Compares the planned files of one subtree with what is on disk. */
-export function compareSubtree(root: string, subtree: Subtree): SubtreeComparison {
-  const disk = scanSubtree(root, subtree.name);
+/** Compares the planned files of one subtree with what is on disk; a filesystem failure is a WriterError naming the path. */
+export function compareSubtree(root: string, subtree: Subtree, access: Access = 'read'): SubtreeComparison {
+  let disk: Map<string, DiskEntry>;
+  try {
+    disk = scanSubtree(root, subtree.name);
+  } catch (e) {
+    throw fsFailure(e, access, under(root, subtree.name));
+  }
   const result: SubtreeComparison = { added: [], changed: [], unchanged: [], removed: [], disk };
   const planned = new Set<string>();
   for (const f of subtree.files) {
@@ -102,7 +104,7 @@ export function checkOutputs(plan: WritePlan): FileDrift[] {
   const { root, subtrees } = resolvePlan(plan);
   const drift: FileDrift[] = [];
   for (const s of subtrees) {
-    const c = compareSubtree(root, s);
+    const c = compareSubtree(root, s, 'read');
     for (const f of c.changed) drift.push({ path: f.path, status: 'changed', diff: fileDiff(f.path, text(c.disk.get(f.path)), f.content, 'changed') });
     for (const f of c.added) drift.push({ path: f.path, status: 'added', diff: fileDiff(f.path, '', f.content, 'added') });
     for (const p of c.removed) drift.push({ path: p, status: 'removed', diff: fileDiff(p, text(c.disk.get(p)), '', 'removed') });

@@ -21,11 +21,26 @@ export interface WritePlan {
 /** Any refusal or failure of the writer. Nothing in root has changed when it is thrown before the swap. */
 export class WriterError extends Error {
   override name = 'WriterError';
+  /** The errno code behind a filesystem failure ('EACCES', 'EROFS', ...), if there was one. */
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.code = code;
+  }
 }
 
 /** Prefixes of the writer's own temporary directories directly under root. */
 export const STAGING_PREFIX = '.staging-';
 export const ASIDE_PREFIX = '.aside-';
+/** The lock held while a run changes root (lock.ts). */
+export const LOCK_NAME = '.ioctl-abi.lock';
+/** Names of a lock being taken over (`.ioctl-abi.lock.stale-<pid>`): leftovers if the taker died. */
+export const LOCK_TEMP_PREFIX = `${LOCK_NAME}.`;
+
+/** Whether a top-level name under root belongs to the writer itself (temporary trees, the lock). */
+export function isReservedName(name: string): boolean {
+  return name.startsWith(STAGING_PREFIX) || name.startsWith(ASIDE_PREFIX) || name === LOCK_NAME || name.startsWith(LOCK_TEMP_PREFIX);
+}
 
 /** Plain code-unit order, independent of locale. */
 export function byCodeUnit(a: string, b: string): number {
@@ -74,7 +89,7 @@ export function resolvePlan(plan: WritePlan): ResolvedPlan {
       continue;
     }
     const top = o.split('/')[0] as string;
-    if (top.startsWith(STAGING_PREFIX) || top.startsWith(ASIDE_PREFIX)) problems.push(`owned subtree ${JSON.stringify(o)} uses a name reserved for the writer's temporary directories`);
+    if (isReservedName(top)) problems.push(`owned subtree ${JSON.stringify(o)} uses a name reserved for the writer's temporary directories and lock`);
     if (seenOwned.has(o)) problems.push(`owned subtree ${JSON.stringify(o)} is listed twice`);
     for (const other of seenOwned) {
       if (o.startsWith(other + '/')) problems.push(`owned subtree ${JSON.stringify(o)} is nested inside owned subtree ${JSON.stringify(other)}`);

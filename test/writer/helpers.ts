@@ -57,3 +57,13 @@ export function ageTree(dir: string, when = new Date('2001-02-03T04:05:06Z')): v
   walk(dir);
   fs.utimesSync(dir, when, when);
 }
+
+/**
+ * hashTree with file mtimes but without directory mtimes: for failures that
+ * must leave every file alone but cannot help creating and deleting an entry
+ * (a lock file, a staging tree) in a folder.
+ */
+export function hashTreeIgnoringDirMtimes(dir: string): string {
+  const listing = treeListing(dir, true).map((l) => (l.startsWith('dir ') ? l.replace(/ mtime=\S+$/, '') : l));
+  return createHash('sha256').update(listing.join('\n')).digest('hex');
+}

@@ -48,7 +48,7 @@ describe('writeOutputs / checkOutputs', () => {
     expect(fs.existsSync(root)).toBe(false); // check never writes
 
     const r = writeOutputs(plan(root, files));
-    expect(r).toEqual({ written: files.length, unchanged: 0, removed: 0 });
+    expect(r).toEqual({ written: files.length, unchanged: 0, removed: 0, notes: [] });
     for (const f of files) expect(fs.readFileSync(path.join(root, f.path))).toEqual(Buffer.from(f.content, 'utf8'));
     expect(treeListing(root).filter((l) => l.startsWith('file')).map((l) => l.split(' ')[1]).sort()).toEqual(files.map((f) => f.path).sort());
     expect(checkOutputs(plan(root, files))).toEqual([]);
@@ -75,7 +75,7 @@ describe('writeOutputs / checkOutputs', () => {
     expect(d.diff.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l))).toHaveLength(2);
     expect(hashTree(root)).toBe(before); // check never writes
 
-    expect(writeOutputs(plan(root))).toEqual({ written: 1, unchanged: 4, removed: 0 });
+    expect(writeOutputs(plan(root))).toEqual({ written: 1, unchanged: 4, removed: 0, notes: [] });
     expect(checkOutputs(plan(root))).toEqual([]);
   });
 
@@ -94,7 +94,7 @@ describe('writeOutputs / checkOutputs', () => {
     expect(drift[1]!.diff).toBe('--- a/ts/stale.ts\n+++ b/ts/stale.ts\n@@ -1,1 +0,0 @@\n-export const OLD = 1;\n');
     expect(drift[2]!.diff).toBe('--- a/uapi/linux/vfio.h\n+++ b/uapi/linux/vfio.h\n@@ -0,0 +1,1 @@\n+#define VFIO_TYPE 0x3b\n');
 
-    expect(writeOutputs(plan(root, files))).toEqual({ written: 1, unchanged: 5, removed: 2 });
+    expect(writeOutputs(plan(root, files))).toEqual({ written: 1, unchanged: 5, removed: 2, notes: [] });
     expect(checkOutputs(plan(root, files))).toEqual([]);
     expect(fs.existsSync(path.join(root, 'ts/link.ts'))).toBe(false);
   });
@@ -117,7 +117,7 @@ describe('writeOutputs / checkOutputs', () => {
     expect(outsideBefore).toHaveLength(5);
 
     const files = baseFiles().filter((f) => f.path !== 'uapi/README');
-    expect(writeOutputs(plan(root, files))).toEqual({ written: 0, unchanged: 4, removed: 3 });
+    expect(writeOutputs(plan(root, files))).toEqual({ written: 0, unchanged: 4, removed: 3, notes: [] });
     expect(outside()).toEqual(outsideBefore);
     const listing = treeListing(root).map((l) => l.split(' ').slice(0, 2).join(' '));
     expect(listing.filter((l) => l.includes('uapi/') || l.includes('ts/'))).toEqual(['file ts/empty.ts', 'file ts/index.ts', 'dir uapi/linux', 'file uapi/linux/vduse.h', 'file uapi/linux/vhost.h']);
@@ -130,7 +130,7 @@ describe('writeOutputs / checkOutputs', () => {
     ageTree(root);
     const before = hashTree(root, true);
     const inode = fs.statSync(path.join(root, 'uapi')).ino;
-    expect(writeOutputs(plan(root))).toEqual({ written: 0, unchanged: 5, removed: 0 });
+    expect(writeOutputs(plan(root))).toEqual({ written: 0, unchanged: 5, removed: 0, notes: [] });
     expect(hashTree(root, true)).toBe(before);
     expect(fs.statSync(path.join(root, 'uapi')).ino).toBe(inode);
     expect(fs.statSync(path.join(root, 'uapi/linux/vhost.h')).mtime.toISOString()).toBe('2001-02-03T04:05:06.000Z');
@@ -142,7 +142,7 @@ describe('writeOutputs / checkOutputs', () => {
     ageTree(root);
     const tsBefore = hashTree(path.join(root, 'ts'), true);
     const files = baseFiles().map((f) => (f.path === 'uapi/README' ? { ...f, content: 'changed\n' } : f));
-    expect(writeOutputs(plan(root, files))).toEqual({ written: 1, unchanged: 4, removed: 0 });
+    expect(writeOutputs(plan(root, files))).toEqual({ written: 1, unchanged: 4, removed: 0, notes: [] });
     expect(hashTree(path.join(root, 'ts'), true)).toBe(tsBefore);
     const old = new Date('2001-02-03T04:05:06Z').getTime();
     expect(fs.statSync(path.join(root, 'uapi/linux/vhost.h')).mtimeMs).toBe(old);
@@ -169,6 +169,8 @@ describe('writeOutputs / checkOutputs', () => {
       ['nested owned subtrees', [], ['uapi', 'uapi/linux']],
       ['an owned subtree escaping the root', [], ['../elsewhere']],
       ['an owned name reserved for staging', [], ['.staging-1-uapi']],
+      ['an owned name reserved for the lock', [], ['.ioctl-abi.lock']],
+      ['an owned name reserved for a lock being taken over', [], ['.ioctl-abi.lock.stale-1/x']],
     ];
     for (const [what, extra, owned] of bad) {
       it(what, () => {
@@ -207,7 +209,7 @@ describe('writeOutputs / checkOutputs', () => {
     const files = [...baseFiles().map((f) => ({ ...f, content: f.content + '// new\n' })), { path: `uapi/${'x'.repeat(300)}.h`, content: 'x' }];
     const err = catchError(() => writeOutputs(plan(root, files)));
     expect(err).toBeInstanceOf(WriterError);
-    expect((err as Error).message).toMatch(/nothing was changed.*ENAMETOOLONG/s);
+    expect((err as Error).message).toBe(`cannot write ${root}/uapi: name too long (ENAMETOOLONG); nothing was changed`);
     expect(hashTree(root, true)).toBe(before);
     expect(tempLeftovers(root)).toEqual([]);
   });
@@ -219,25 +221,28 @@ describe('writeOutputs / checkOutputs', () => {
     expect(fs.existsSync(root)).toBe(false);
   });
 
-  it('a failure during the swap rolls back the subtrees already swapped', () => {
-    const root = newRoot('swapfail');
+  it('a file where a folder above an owned subtree should be is refused before anything is staged', () => {
+    const root = newRoot('fileparent');
     writeOutputs(plan(root));
-    // 'x' is a regular file, so owned subtree 'x/y' can be staged but not moved into place.
+    // 'x' is a regular file, so owned subtree 'x/y' cannot be moved into place. (The rollback of a swap
+    // that fails half-way is tested in robustness.test.ts with a real cross-device rename.)
     fs.writeFileSync(path.join(root, 'x'), 'a file where a directory is needed\n');
     ageTree(root);
     const before = hashTree(root, true);
     const files = [...baseFiles().map((f) => ({ ...f, content: f.content + '// new\n' })), { path: 'x/y/z.h', content: 'z' }];
     const err = catchError(() => writeOutputs(plan(root, files, ['ts', 'uapi', 'x/y'])));
     expect(err).toBeInstanceOf(WriterError);
-    expect((err as Error).message).toMatch(/swapping in owned subtree 'x\/y'.*all subtrees were restored/s);
+    expect((err as Error).message).toBe(`cannot write ${root}/x/y: ${root}/x is a file, not a folder; move it away or pass --out DIR`);
     expect(hashTree(root, true)).toBe(before);
     expect(tempLeftovers(root)).toEqual([]);
+    // --check says the same instead of pretending the subtree is merely missing.
+    expect(() => checkOutputs(plan(root, files, ['ts', 'uapi', 'x/y']))).toThrow(`cannot read ${root}/x/y: ${root}/x is a file, not a folder; move it away`);
   });
 
   it('writes nested owned subtrees, creating their parents', () => {
     const root = newRoot('nested');
     const files = [{ path: 'kernel/gen/vhost_abi.c', content: 'int vhost_abi;\n' }];
-    expect(writeOutputs(plan(root, files, ['kernel/gen']))).toEqual({ written: 1, unchanged: 0, removed: 0 });
+    expect(writeOutputs(plan(root, files, ['kernel/gen']))).toEqual({ written: 1, unchanged: 0, removed: 0, notes: [] });
     expect(fs.readFileSync(path.join(root, 'kernel/gen/vhost_abi.c'), 'utf8')).toBe('int vhost_abi;\n');
     expect(checkOutputs(plan(root, files, ['kernel/gen']))).toEqual([]);
   });
@@ -263,12 +268,15 @@ describe('writeOutputs / checkOutputs', () => {
     fs.writeFileSync(path.join(root, `.staging-${dead}-uapi/linux/half.h`), 'half written');
     fs.renameSync(path.join(root, 'ts'), path.join(root, `.aside-${dead}-ts`));
     fs.mkdirSync(path.join(root, `.aside-${dead}-uapi`));
-    // A run still in progress in another live process is left alone.
-    const live = `.staging-${process.ppid}-uapi`;
-    fs.mkdirSync(path.join(root, live));
 
-    expect(writeOutputs(plan(root))).toEqual({ written: 0, unchanged: 5, removed: 0 });
-    expect(tempLeftovers(root)).toEqual([live]);
+    const r = writeOutputs(plan(root));
+    expect({ ...r, notes: [] }).toEqual({ written: 0, unchanged: 5, removed: 0, notes: [] });
+    expect(r.notes).toEqual([
+      `restored ${root}/ts from leftover .aside-${dead}-ts (left by interrupted run pid ${dead}, mid-swap)`,
+      `removed leftover ${root}/.aside-${dead}-uapi (left by interrupted run pid ${dead})`,
+      `removed leftover ${root}/.staging-${dead}-uapi (left by interrupted run pid ${dead})`,
+    ]);
+    expect(tempLeftovers(root)).toEqual([]);
     expect(checkOutputs(plan(root))).toEqual([]);
   });
 });
