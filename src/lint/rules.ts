@@ -217,4 +217,17 @@ const argszFirst: Rule = {
   },
 };
 
-export const RULES: readonly Rule[] = [paddingHole, compatLayout, abiDependentType, argTooLarge, duplicateNr, directionMismatch, flagsPolicy, argszFirst];
+const quirkCondition: Rule = {
+  id: 'quirk-without-condition',
+  severity: 'error',
+  summary: 'A quirk that says neither which dispatch checks model it (checks:) nor when it happens (when:): it cannot be predicted, tested or generated.',
+  check(vm) {
+    return [...vm.fds.values()].flatMap((fd) => fd.quirks.filter((q) => q.checks.length === 0 && q.when === undefined).map((q) => ({
+      rule: this.id, severity: this.severity, item: `${fd.name}/${q.name}`, pos: q.pos,
+      message: `quirk ${q.name} of fd ${fd.name} has no condition`,
+      hint: 'name the checks of the fd\'s dispatch that produce it (checks: [ID]), or give when: EXPR',
+    })));
+  },
+};
+
+export const RULES: readonly Rule[] = [paddingHole, compatLayout, abiDependentType, argTooLarge, duplicateNr, directionMismatch, flagsPolicy, argszFirst, quirkCondition];

@@ -1,7 +1,8 @@
 // What the spec says an fd kind does with a request: which status rules apply, which one a
 // given state violates, and which quirks the spec records. The lab compares measurements with
 // this; the kernel dispatch generator will turn the same rules into code.
-import type { DeviceProfile, FdKind, Quirk, StatusRule } from './types.ts';
+import { requestPath, runPath, type CallInput, type DispatchContext, type Outcome, type PathCheck, type RequestPath } from './dispatch.ts';
+import type { DeviceProfile, Fact, FdKind, Quirk, StatusRule } from './types.ts';
 
 /** The caller's side of a request: does it own the device, the device status, the value it passes. */
 export interface RequestState {
@@ -11,9 +12,11 @@ export interface RequestState {
   readonly value?: bigint;
 }
 
+/** A gate the state fails: a status rule, or (where the fd is executable) an owner/status check of the path. */
 export interface Violation {
-  readonly rule: StatusRule;
   readonly errno: string;
+  readonly rule?: StatusRule;
+  readonly check?: PathCheck;
 }
 
 export interface Behaviour {
@@ -33,6 +36,14 @@ export interface Behaviour {
   quirksFor(request: string): readonly Quirk[];
   /** Quirks that apply to requests outside the accepted set. */
   readonly unknownRequestQuirks: readonly Quirk[];
+  /** Whether the fd kind has an executable dispatch (ordered checks per request). */
+  readonly executable: boolean;
+  /** Facts of the device under test that the checks read (dev.NAME). */
+  readonly facts: readonly Fact[];
+  /** The ordered checks a request passes through (handled, unhandled, or unmodelled). */
+  path(request: string): RequestPath;
+  /** The one outcome of a call: 0 or an errno, and the check that decided it. */
+  evaluate(request: string, input: CallInput): Outcome;
 }
 
 /** Whether the state violates the rule. */
@@ -48,8 +59,27 @@ export function violates(rule: StatusRule, state: RequestState, bits: ReadonlyMa
   return false;
 }
 
-export function behaviourOf(fd: FdKind, device: DeviceProfile | undefined, accepted: ReadonlySet<string>, statusBits: ReadonlyMap<string, bigint>): Behaviour {
+/** Whether an owner, status or transition check of a path refuses the state (other checks need the argument). */
+function gateFails(c: PathCheck, state: RequestState, bits: ReadonlyMap<string, bigint>): boolean {
+  const mask = (names: readonly string[]): bigint => names.reduce((a, n) => a | (bits.get(n) ?? 0n), 0n);
+  if (c.kind === 'owner') return state.owner !== (c.owner === 'required');
+  if (c.kind === 'status') return (state.status & mask(c.requires)) !== mask(c.requires) || (state.status & mask(c.forbids)) !== 0n;
+  if (c.kind === 'transition') return state.value !== undefined && state.value !== 0n && (state.status & ~state.value) !== 0n;
+  return false;
+}
+
+export function behaviourOf(fd: FdKind, device: DeviceProfile | undefined, accepted: ReadonlySet<string>, ctx: DispatchContext): Behaviour {
+  const statusBits = ctx.statusBits;
   const rules = [...fd.rules, ...(device?.rules ?? [])];
+  const paths = new Map<string, RequestPath>();
+  const path = (request: string): RequestPath => {
+    let p = paths.get(request);
+    if (!p) {
+      p = requestPath(fd, device, request);
+      paths.set(request, p);
+    }
+    return p;
+  };
   const rulesFor = (request: string): StatusRule[] => rules.filter((r) => r.requests.includes(request));
   return {
     fd,
@@ -60,8 +90,15 @@ export function behaviourOf(fd: FdKind, device: DeviceProfile | undefined, accep
     quirks: fd.quirks,
     unknownRequestErrno: fd.unknownRequest ?? 'ENOTTY',
     rulesFor,
-    violations: (request, state) => rulesFor(request).filter((r) => violates(r, state, statusBits)).map((rule) => ({ rule, errno: rule.error })),
+    violations: (request, state) => [
+      ...rulesFor(request).filter((r) => violates(r, state, statusBits)).map((rule) => ({ rule, errno: rule.error })),
+      ...path(request).checks.filter((c) => gateFails(c, state, statusBits)).map((check) => ({ check, errno: check.error ?? 'EINVAL' })),
+    ],
     quirksFor: (request) => fd.quirks.filter((q) => q.requests.includes(request)),
     unknownRequestQuirks: fd.quirks.filter((q) => q.unknownRequests),
+    executable: fd.dispatch.length > 0,
+    facts: fd.facts,
+    path,
+    evaluate: (request, input) => runPath(path(request), input, ctx),
   };
 }

@@ -188,6 +188,7 @@ class FamilyBuilder {
       ...(o.values !== undefined ? { values: str(o.values) } : {}),
       userPointer: bool(o['user-pointer']), argsz: bool(o.argsz), min: bool(o.min),
       ...(o['flag-gate'] !== undefined ? { flagGate: str(o['flag-gate']) } : {}),
+      ...(o.reserved === true ? { reserved: true } : {}),
     };
   }
 
@@ -199,6 +200,7 @@ class FamilyBuilder {
       dims: this.dims(o.count), packed: bool(o.packed),
       ...(num(o.aligned) !== undefined ? { aligned: num(o.aligned) } : {}),
       attributeFirst: bool(o['attribute-first']), argsz: bool(o.argsz),
+      ...(o.extension !== undefined ? { extension: str(o.extension) as M.Extension } : {}),
       members: (o.members as R[]).map((m) => this.member(m)),
     };
   }
@@ -240,11 +242,70 @@ class FamilyBuilder {
       ...(o['unknown-request'] !== undefined ? { unknownRequest: str(o['unknown-request']) } : {}),
       quirks: ((o.quirks as R[] | undefined) ?? []).map((q) => ({
         pos: this.pos(q), keys: keyPositions(q), name: str(q.name) as string, requests: strs(q.requests), unknownRequests: bool(q['unknown-requests']), errno: strs(q.errno), doc: str(q.doc) as string,
+        checks: strs(q.checks), ...(q.when !== undefined ? { when: str(q.when) } : {}),
         ...lifetimeOf(q),
         ...(q.source !== undefined ? { source: str(q.source) } : {}),
       })),
+      facts: ((o.facts as R[] | undefined) ?? []).map((f) => ({
+        pos: this.pos(f), keys: keyPositions(f), name: str(f.fact) as string, doc: str(f.doc) as string,
+        ...(f.kind !== undefined ? { kind: str(f.kind) as M.Fact['kind'] } : {}),
+        ...(f.source !== undefined ? { source: str(f.source) } : {}),
+        ...lifetimeOf(f),
+      })),
+      sequences: ((o.sequences as R[] | undefined) ?? []).map((q) => ({
+        pos: this.pos(q), keys: keyPositions(q), name: str(q.sequence) as string, checks: this.checks(q.checks),
+        ...(q.doc !== undefined ? { doc: str(q.doc) } : {}),
+        ...lifetimeOf(q),
+      })),
+      dispatch: ((o.dispatch as R[] | undefined) ?? []).map((e) => this.dispatchEntry(e)),
+      unhandled: this.checks((o.unhandled as R | undefined)?.checks),
       ...lifetimeOf(o),
     };
+  }
+
+  private dispatchEntry(e: R): M.DispatchEntry {
+    return {
+      pos: this.pos(e), keys: keyPositions(e), requests: strs(e.requests), checks: this.checks(e.checks),
+      ...(e.doc !== undefined ? { doc: str(e.doc) } : {}),
+      ...lifetimeOf(e),
+    };
+  }
+
+  private checks(v: Raw | undefined): M.Check[] {
+    return (Array.isArray(v) ? (v as R[]) : []).map((c) => this.check(c));
+  }
+
+  /** One check: exactly one kind key (the schema cannot say "exactly one of" with good errors). */
+  private check(o: R): M.Check {
+    const kinds = (['use', 'owner', 'requires', 'forbids', 'transition', 'read', 'write', 'refuse', 'accept', 'fd', 'always'] as const).filter((k) => o[k] !== undefined);
+    const kindKeys = kinds.filter((k) => !(k === 'forbids' && kinds.includes('requires')));
+    const base = {
+      pos: this.pos(o), keys: keyPositions(o), id: str(o.check) ?? '',
+      ...(o.error !== undefined ? { error: str(o.error) } : {}),
+      ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
+      ...(o.source !== undefined ? { source: str(o.source) } : {}),
+      ...lifetimeOf(o),
+    };
+    const report = (message: string, hint: string): void => {
+      this.diagnostics.push({ ...this.pos(o), severity: 'error', rule: 'spec-check-kind', message, hint });
+    };
+    if (kindKeys.length !== 1) report(kindKeys.length ? `a check has more than one kind: ${kindKeys.join(', ')}` : 'a check has no kind', 'give exactly one of: owner, requires/forbids, transition, read, write, refuse, accept, fd, always, use');
+    if (kinds[0] !== 'use' && o.check === undefined) report('a check has no name', 'add check: NAME (lower-case-with-dashes)');
+    const needsError = !['use', 'accept', 'read', 'write'].includes(kinds[0] ?? 'use');
+    if (needsError && o.error === undefined) report(`check ${String(o.check)}: no error`, 'add error: ERRNO (what the kernel returns when this check refuses)');
+    switch (kinds[0]) {
+      case 'use': return { ...base, kind: 'use', sequence: str(o.use) as string };
+      case 'owner': return { ...base, kind: 'owner', owner: str(o.owner) as 'required' | 'forbidden' };
+      case 'requires':
+      case 'forbids': return { ...base, kind: 'status', requires: strs(o.requires), forbids: strs(o.forbids) };
+      case 'transition': return { ...base, kind: 'transition', transition: 'only-add-bits-or-reset' };
+      case 'read': return { ...base, kind: 'read', read: str(o.read) as 'arg' | 'head', error: str(o.error) ?? 'EFAULT' };
+      case 'write': return { ...base, kind: 'write', write: 'arg', error: str(o.error) ?? 'EFAULT' };
+      case 'refuse': return { ...base, kind: 'refuse', expr: str(o.refuse) as string };
+      case 'accept': return { ...base, kind: 'accept', expr: str(o.accept) as string };
+      case 'fd': return { ...base, kind: 'fd', expr: str(o.fd) as string, fdKind: 'eventfd', ...(o.unbind instanceof SpecNumber ? { unbind: o.unbind.value } : {}) };
+      default: return { ...base, kind: 'always' };
+    }
   }
 
   private device(o: R): M.DeviceProfile {
@@ -257,6 +318,10 @@ class FamilyBuilder {
       ...(o['unsupported-request'] !== undefined ? { unsupportedRequest: str(o['unsupported-request']) } : {}),
       ...(num(o['max-queues']) !== undefined ? { maxQueues: num(o['max-queues']) } : {}),
       rules: ((o.rules as R[] | undefined) ?? []).map((r) => this.rule(r)),
+      dispatch: ((o.dispatch as R[] | undefined) ?? []).map((e) => {
+        const [where, check] = (str(e.at) as string).split(' ') as ['start' | 'end' | 'before' | 'after', string | undefined];
+        return { ...this.dispatchEntry(e), at: where === 'before' || where === 'after' ? { where, check: check as string } : { where } };
+      }),
       ...(o.source !== undefined ? { source: str(o.source) } : {}),
       ...lifetimeOf(o),
     };

@@ -1,6 +1,7 @@
 // Evaluates the C integer constant expressions that UAPI headers use in #defines:
 // literals with U/L suffixes, names of other constants, casts to integer types,
-// unary and binary operators, the conditional operator and sizeof(type).
+// unary and binary operators, the conditional operator and sizeof(type). Dotted names
+// (arg.num, dev.nvqs) are looked up whole: behaviour checks read request fields and facts.
 
 export interface CValue {
   value: bigint;
@@ -22,7 +23,7 @@ export class EvalError extends Error {}
 const TYPE_WORDS = new Set(['unsigned', 'signed', 'int', 'long', 'short', 'char', '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64', '__le16', '__le32', '__le64', '__be16', '__be32', '__be64', 'struct', 'union', 'enum']);
 
 function tokenize(text: string): string[] {
-  const re = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|'(?:\\.|[^'\\])'|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>?:,])/y;
+  const re = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|'(?:\\.|[^'\\])'|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>?:,])/y;
   const out: string[] = [];
   let pos = 0;
   while (pos < text.length) {

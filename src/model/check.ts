@@ -3,6 +3,9 @@
 // an item alive at no checked version. Each problem points at the key at fault.
 import type { Diagnostic, Position } from '../diagnostics.ts';
 import { at, walkDefinitions, type VersionModel } from './project.ts';
+import { parseCType } from './ctype.ts';
+import { ERRNO_NAMES } from './errno.ts';
+import { ABIS } from './abi.ts';
 import type * as M from './types.ts';
 import { compareVersions, isLive, type Lifetime, type Version } from './version.ts';
 
@@ -51,6 +54,7 @@ export function checkReferences(vm: VersionModel): Diagnostic[] {
       if (fd.status && vm.sets.get(fd.status)?.item.set !== 'status') err(at(fd, 'status'), 'spec-unknown-name', `fd ${fd.name}: unknown status set '${fd.status}'`, 'name a status: set');
       checkRules(fd.rules, fd);
       for (const q of fd.quirks) requestList(q, 'requests', q.requests, `quirk ${q.name}`);
+      checkDispatch(vm, fd, err);
     }
     for (const s of f.requestSets) requestList(s, 'requests', s.requests, `request set ${s.name}`);
     for (const d of f.devices) {
@@ -70,6 +74,16 @@ export function checkReferences(vm: VersionModel): Diagnostic[] {
         });
       }
       checkRules(d.rules, fd);
+      if (fd) {
+        for (const e of d.dispatch) {
+          requestList(e, 'requests', e.requests, `device ${d.name} dispatch`);
+          const anchor = 'check' in e.at ? e.at.check : undefined;
+          if (anchor && !e.requests.every((r) => fd.dispatch.some((x) => x.requests.includes(r) && allChecks(fd, x.checks).some((c) => c.id === anchor)))) {
+            err(at(e, 'at'), 'spec-unknown-name', `device ${d.name}: no check '${anchor}' on the path of ${e.requests.join(', ')}`, 'name a check of the fd kind\'s dispatch for those requests');
+          }
+          checkSteps(vm, fd, e.checks, e.requests, err);
+        }
+      }
     }
     for (const c of f.channels) {
       c.fds.forEach((n, i) => {
@@ -84,6 +98,111 @@ export function checkReferences(vm: VersionModel): Diagnostic[] {
     checkFieldReferences(vm, f, err);
   }
   return out;
+}
+
+/** The checks of a list with its sequences inlined. */
+function allChecks(fd: M.FdKind, checks: readonly M.Check[], depth = 0): M.Check[] {
+  return checks.flatMap((c) => (c.kind === 'use' ? (depth < 8 ? allChecks(fd, fd.sequences.find((s) => s.name === c.sequence)?.checks ?? [], depth + 1) : []) : [c]));
+}
+
+/** Names in a check expression: identifiers and dotted names (arg.num, dev.nvqs). */
+const NAMES = /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*/g;
+
+/** The executable dispatch of an fd kind: requests, sequences, status bits, errnos, every name in every expression. */
+function checkDispatch(vm: VersionModel, fd: M.FdKind, err: Report): void {
+  const names = new Set<string>();
+  for (const seq of fd.sequences) {
+    if (names.has(seq.name)) err(seq.pos, 'spec-duplicate-name', `fd ${fd.name}: sequence '${seq.name}' is defined twice`, 'sequence names are unique per fd kind');
+    names.add(seq.name);
+  }
+  const requestsOf = new Map<string, string[]>();
+  const usedBy = (checks: readonly M.Check[], requests: readonly string[], depth = 0): void => {
+    for (const c of checks) {
+      if (c.kind !== 'use') continue;
+      requestsOf.set(c.sequence, [...(requestsOf.get(c.sequence) ?? []), ...requests]);
+      const seq = fd.sequences.find((s) => s.name === c.sequence);
+      if (seq && depth < 8) usedBy(seq.checks, requests, depth + 1);
+    }
+  };
+  for (const e of fd.dispatch) {
+    e.requests.forEach((n, i) => {
+      if (!vm.requestsByName.has(n)) err(entry(e, 'requests', i), 'spec-unknown-name', `fd ${fd.name} dispatch names unknown request '${n}'`, 'name a request defined at this version (give the entry since/until)');
+    });
+    usedBy(e.checks, e.requests);
+    checkSteps(vm, fd, e.checks, e.requests, err);
+  }
+  usedBy(fd.unhandled, []);
+  checkSteps(vm, fd, fd.unhandled, [], err);
+  for (const seq of fd.sequences) checkSteps(vm, fd, seq.checks, requestsOf.get(seq.name) ?? [], err);
+  const ids = new Set([...fd.dispatch.flatMap((e) => allChecks(fd, e.checks)), ...allChecks(fd, fd.unhandled)].map((c) => c.id));
+  // A quirk's own condition reads the same names as a check.
+  for (const q of fd.quirks) {
+    if (q.when === undefined) continue;
+    const asCheck: M.Check = { kind: 'refuse', expr: q.when, id: `quirk ${q.name}`, pos: q.pos, keys: { refuse: at(q, 'when') } };
+    checkSteps(vm, fd, [asCheck], q.requests, err);
+  }
+  // Where the fd has no dispatch at this version, its quirks cannot point into one.
+  for (const q of fd.dispatch.length ? fd.quirks : []) {
+    q.checks.forEach((id, i) => {
+      if (!ids.has(id)) err(entry(q, 'checks', i), 'spec-unknown-name', `quirk ${q.name} names check '${id}', which no path of fd ${fd.name} has`, `name a check of its dispatch (${[...ids].slice(0, 6).join(', ')}, ...)`);
+    });
+  }
+}
+
+/** One list of checks, as used by `requests` (a sequence is checked for every request that uses it). */
+function checkSteps(vm: VersionModel, fd: M.FdKind, checks: readonly M.Check[], requests: readonly string[], err: Report): void {
+  const bits = new Set(fd.status ? (vm.sets.get(fd.status)?.item.values.map((v) => v.name) ?? []) : []);
+  const facts = new Set(fd.facts.map((f) => f.name));
+  for (const c of checks) {
+    if (c.kind === 'use') {
+      if (!fd.sequences.some((s) => s.name === c.sequence)) err(at(c, 'use'), 'spec-unknown-name', `fd ${fd.name}: unknown sequence '${c.sequence}'`, `declare it under sequences: (known: ${fd.sequences.map((s) => s.name).join(', ') || 'none'})`);
+      continue;
+    }
+    if (c.error !== undefined && !ERRNO_NAMES.has(c.error)) err(at(c, 'error'), 'spec-unknown-name', `check ${c.id}: '${c.error}' is not an errno name`, 'use the kernel\'s name, e.g. EINVAL, EBUSY, ENOTTY');
+    if (c.kind === 'status') {
+      for (const key of ['requires', 'forbids'] as const) {
+        c[key].forEach((b, i) => {
+          if (!bits.has(b)) err(entry(c, key, i), 'spec-unknown-name', `check ${c.id}: '${b}' is not a bit of the fd's status set${fd.status ? ` '${fd.status}'` : ''}`, 'set status: on the fd and use its bit names');
+        });
+      }
+    }
+    if (c.kind === 'transition' && !fd.status) err(at(c, 'transition'), 'spec-unknown-name', `check ${c.id}: a status transition on an fd without a status set`, 'set status: on the fd');
+    const expr = c.kind === 'refuse' || c.kind === 'accept' ? { key: c.kind, text: c.expr } : c.kind === 'fd' ? { key: 'fd', text: c.expr } : undefined;
+    if (!expr) continue;
+    for (const m of expr.text.matchAll(NAMES)) {
+      const name = m[0];
+      const before = expr.text[(m.index ?? 0) - 1] ?? '';
+      if (/[0-9]/.test(before)) continue; // the xffff of 0xffff, the ULL of 1ULL
+      if (name === 'owner' || name === 'status' || name === 'head' || name === 'sizeof') continue;
+      if (name.startsWith('dev.')) {
+        if (!facts.has(name.slice(4))) err(at(c, expr.key), 'spec-unknown-name', `check ${c.id}: '${name}' is not a fact of fd ${fd.name}`, `declare it under facts: (known: ${[...facts].join(', ') || 'none'})`);
+        continue;
+      }
+      if (name === 'arg' || name.startsWith('arg.')) {
+        for (const r of requests) {
+          const problem = argProblem(vm, r, name.slice(4));
+          if (problem) err(at(c, expr.key), 'spec-unknown-name', `check ${c.id}: '${name}' on ${r}: ${problem}`, 'name a field of the request\'s argument type');
+        }
+        continue;
+      }
+      if (vm.constants.get(name)?.value === undefined) err(at(c, expr.key), 'spec-unknown-name', `check ${c.id}: unknown name '${name}'`, 'use owner, status, head, arg, arg.FIELD, dev.FACT or a constant defined at this version');
+    }
+  }
+}
+
+/** Why `arg` (field '') or `arg.FIELD` cannot be read for a request, or undefined. */
+function argProblem(vm: VersionModel, request: string, field: string): string | undefined {
+  const r = vm.requestsByName.get(request);
+  if (!r) return undefined; // reported as an unknown request
+  const t = r.item.argType;
+  if (!t) return 'the request takes no argument';
+  if (field === '') return t.kind === 'prim' ? undefined : `its argument is ${r.item.arg}, not a scalar`;
+  if (t.kind !== 'struct' && t.kind !== 'union') return `its argument ${r.item.arg} has no fields`;
+  const l = vm.aggregateLayout(ABIS[0] as (typeof ABIS)[number], `${t.kind} ${t.tag}`);
+  const f = l.fields.find((x) => x.path === field);
+  if (!f) return `${r.item.arg} has no field '${field}'`;
+  if (f.field.kind !== 'field' || f.count !== undefined || !parseCType(f.field.type)) return `${r.item.arg}.${field} is not a scalar`;
+  return undefined;
 }
 
 /** flags:, values:, flag-gate: and counted-by: on the fields of every struct and union. */

@@ -119,12 +119,17 @@ class SpecImpl implements Spec {
     return { ok: false, message: `the spec does not know kernel ${text}`, hint };
   }
 
+  private known(text: string): AbiView | undefined {
+    const found = this.version(text);
+    return found.ok ? this.at(found.version) : undefined;
+  }
+
   at(version: KnownVersion): AbiView {
     let view = this.views.get(version);
     if (!view) {
       const vm = this.models.get(version);
       if (!vm) throw new RangeError(`not a version of this spec: ${version}`);
-      view = new AbiViewImpl(vm, version);
+      view = new AbiViewImpl(vm, version, { versions: this.versions, at: (v) => this.known(v) });
       this.views.set(version, view);
     }
     return view;

@@ -77,8 +77,12 @@ export function projectFamily(f: M.Family, at: Version): M.Family {
   return {
     ...f,
     items: liveMembers(f.items, at).map((i) => projectItem(i, at)),
-    fds: live(f.fds).map((fd) => ({ ...fd, rules: live(fd.rules), quirks: live(fd.quirks) })),
-    devices: live(f.devices).map((d) => ({ ...d, rules: live(d.rules) })),
+    fds: live(f.fds).map((fd) => ({
+      ...fd, rules: live(fd.rules), quirks: live(fd.quirks), facts: live(fd.facts), unhandled: live(fd.unhandled),
+      sequences: live(fd.sequences).map((q) => ({ ...q, checks: live(q.checks) })),
+      dispatch: live(fd.dispatch).map((e) => ({ ...e, checks: live(e.checks) })),
+    })),
+    devices: live(f.devices).map((d) => ({ ...d, rules: live(d.rules), dispatch: live(d.dispatch).map((e) => ({ ...e, checks: live(e.checks) })) })),
     requestSets: live(f.requestSets),
     channels: live(f.channels), suppressions: live(f.suppressions),
   };

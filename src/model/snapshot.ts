@@ -8,7 +8,7 @@ import { MACRO_OF } from './ioc.ts';
 import type * as M from './types.ts';
 import type { AbiView } from './view.ts';
 
-export const SNAPSHOT_FORMAT = 'ioctl-abi-snapshot/1';
+export const SNAPSHOT_FORMAT = 'ioctl-abi-snapshot/2';
 
 /** Where an item is written, its lifetime in the whole spec, its doc. */
 export interface SnapshotOrigin {
@@ -57,6 +57,9 @@ export interface SnapshotMember extends SnapshotOrigin {
   argsz?: true;
   min?: true;
   userPointer?: true;
+  reserved?: true;
+  /** The members of a nested struct or union, in order. */
+  members?: SnapshotMember[];
 }
 
 export interface SnapshotLayout {
@@ -64,6 +67,8 @@ export interface SnapshotLayout {
   align: number;
   /** Offset of every named field (nested ones as outer.inner). */
   offsets: Record<string, number>;
+  /** Size of every named field, keyed like offsets (0 for a flexible array). */
+  sizes: Record<string, number>;
 }
 
 export interface SnapshotType extends SnapshotOrigin {
@@ -71,6 +76,8 @@ export interface SnapshotType extends SnapshotOrigin {
   family: string;
   packed?: true;
   argsz?: true;
+  /** The declared extension protocol (docs/spec-format.md); absent when not declared. */
+  extension?: M.Extension;
   members: SnapshotMember[];
   layout: Record<string, SnapshotLayout>;
 }
@@ -157,8 +164,10 @@ function origin(x: M.Located & { since?: string; until?: string; doc?: string })
 
 const dimText = (d: M.Dim): string => (d === 'flex' ? '[]' : d === 'zero' ? '[0]' : d.text);
 
+const isMember = (m: M.Member): m is M.FieldMember | M.AggregateItem => m.kind === 'field' || m.kind === 'struct' || m.kind === 'union';
+
 function member(m: M.FieldMember | M.AggregateItem): SnapshotMember {
-  if (m.kind !== 'field') return { ...origin(m), name: m.name ?? null, type: `${m.kind} ${m.tag ?? '(anonymous)'}`, ...(m.dims.length ? { dims: m.dims.map(dimText) } : {}) };
+  if (m.kind !== 'field') return { ...origin(m), name: m.name ?? null, type: `${m.kind} ${m.tag ?? '(anonymous)'}`, ...(m.dims.length ? { dims: m.dims.map(dimText) } : {}), members: m.members.filter(isMember).map(member) };
   return {
     ...origin(m), name: m.name, type: m.type,
     ...(m.dims.length ? { dims: m.dims.map(dimText) } : {}),
@@ -169,6 +178,7 @@ function member(m: M.FieldMember | M.AggregateItem): SnapshotMember {
     ...(m.argsz ? { argsz: true as const } : {}),
     ...(m.min ? { min: true as const } : {}),
     ...(m.userPointer ? { userPointer: true as const } : {}),
+    ...(m.reserved ? { reserved: true as const } : {}),
   };
 }
 
@@ -192,11 +202,13 @@ export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
     ...origin(e.item), kind: e.item.kind, family: e.family,
     ...(e.item.packed ? { packed: true as const } : {}),
     ...(e.item.argsz ? { argsz: true as const } : {}),
-    members: e.item.members.filter((m): m is M.FieldMember | M.AggregateItem => m.kind === 'field' || m.kind === 'struct' || m.kind === 'union').map(member),
+    ...(e.item.extension ? { extension: e.item.extension } : {}),
+    members: e.item.members.filter(isMember).map(member),
     layout: byName(abis.map((abi) => {
       const r = view.layout(abi, e.key);
       const l = r.ok ? r.layout : { size: 0, align: 0, fields: [] };
-      return [abi.name, { size: l.size, align: l.align, offsets: byName(l.fields.filter((f) => f.path).map((f) => [f.path, f.offset])) }];
+      const named = l.fields.filter((f) => f.path);
+      return [abi.name, { size: l.size, align: l.align, offsets: byName(named.map((f) => [f.path, f.offset])), sizes: byName(named.map((f) => [f.path, f.size])) }];
     })),
   }]));
   const requests = byName(view.requests.map((r) => [r.item.name, {

@@ -86,7 +86,17 @@ export interface FieldMember extends Common {
   readonly argsz: boolean;
   readonly min: boolean;
   readonly flagGate?: string;
+  /** Bytes kept for later fields: no meaning today, zero from callers; a later version may carve fields out of it. */
+  readonly reserved?: boolean;
 }
+
+/**
+ * How a struct that crosses the ABI boundary can grow (docs/spec-format.md): `fixed` (the kernel
+ * copies exactly sizeof), `argsz` (the caller says how much it passed; VFIO), `size-in-number`
+ * (the _IOC size field tells the kernel which version it got), `copy-struct-from-user` (the
+ * kernel zero-extends a shorter struct and refuses a longer one with non-zero tail bytes).
+ */
+export type Extension = 'fixed' | 'argsz' | 'size-in-number' | 'copy-struct-from-user';
 
 export interface AggregateItem extends Common {
   readonly kind: 'struct' | 'union';
@@ -98,6 +108,8 @@ export interface AggregateItem extends Common {
   readonly aligned?: number;
   readonly attributeFirst: boolean;
   readonly argsz: boolean;
+  /** The declared extension protocol (absent: not declared; the ABI diff treats it as fixed). */
+  readonly extension?: Extension;
   readonly members: readonly Member[];
 }
 
@@ -139,7 +151,75 @@ export interface StatusRule extends Located {
   readonly until?: Version;
 }
 
-export interface Quirk extends Located { readonly name: string; readonly requests: readonly string[]; readonly unknownRequests: boolean; readonly errno: readonly string[]; readonly doc: string; readonly source?: string; readonly since?: Version; readonly until?: Version }
+export interface Quirk extends Located {
+  readonly name: string;
+  readonly requests: readonly string[];
+  readonly unknownRequests: boolean;
+  readonly errno: readonly string[];
+  readonly doc: string;
+  readonly source?: string;
+  /** The dispatch checks that model the quirk: its condition, executable. */
+  readonly checks: readonly string[];
+  /** Its condition as an expression, where the fd has no dispatch. */
+  readonly when?: string;
+  readonly since?: Version;
+  readonly until?: Version;
+}
+
+/** What one step of a request's path does. */
+export type CheckKind =
+  | { readonly kind: 'owner'; readonly owner: 'required' | 'forbidden' }
+  | { readonly kind: 'status'; readonly requires: readonly string[]; readonly forbids: readonly string[] }
+  | { readonly kind: 'transition'; readonly transition: 'only-add-bits-or-reset' }
+  | { readonly kind: 'read'; readonly read: 'arg' | 'head' }
+  | { readonly kind: 'write'; readonly write: 'arg' }
+  | { readonly kind: 'refuse'; readonly expr: string }
+  | { readonly kind: 'accept'; readonly expr: string }
+  | { readonly kind: 'fd'; readonly expr: string; readonly fdKind: 'eventfd'; readonly unbind?: bigint }
+  | { readonly kind: 'always' }
+  | { readonly kind: 'use'; readonly sequence: string };
+
+/** One step of a request's path through the driver; the first that refuses decides. */
+export type Check = Located & CheckKind & {
+  /** Its name (absent only for `use`). */
+  readonly id: string;
+  readonly error?: string;
+  readonly doc?: string;
+  readonly source?: string;
+  readonly since?: Version;
+  readonly until?: Version;
+};
+
+/** A fact of the device under test or the kernel build, read by checks as dev.NAME. */
+export interface Fact extends Located {
+  readonly name: string;
+  readonly doc: string;
+  readonly kind?: 'count' | 'size' | 'bool' | 'mask';
+  readonly source?: string;
+  readonly since?: Version;
+  readonly until?: Version;
+}
+
+export interface Sequence extends Located {
+  readonly name: string;
+  readonly doc?: string;
+  readonly checks: readonly Check[];
+  readonly since?: Version;
+  readonly until?: Version;
+}
+
+export interface DispatchEntry extends Located {
+  readonly requests: readonly string[];
+  readonly doc?: string;
+  readonly checks: readonly Check[];
+  readonly since?: Version;
+  readonly until?: Version;
+}
+
+/** Checks a device profile adds to its fd kind's paths, and where. */
+export interface ProfileDispatch extends DispatchEntry {
+  readonly at: { readonly where: 'start' | 'end' } | { readonly where: 'before' | 'after'; readonly check: string };
+}
 
 export interface FdKind extends Located {
   readonly name: string;
@@ -149,6 +229,12 @@ export interface FdKind extends Located {
   readonly rules: readonly StatusRule[];
   readonly unknownRequest?: string;
   readonly quirks: readonly Quirk[];
+  readonly facts: readonly Fact[];
+  readonly sequences: readonly Sequence[];
+  /** The executable behaviour: each request's ordered checks (empty when the fd has none). */
+  readonly dispatch: readonly DispatchEntry[];
+  /** The path of a request the fd does not handle, before unknownRequest answers. */
+  readonly unhandled: readonly Check[];
   readonly since?: Version;
   readonly until?: Version;
 }
@@ -168,6 +254,7 @@ export interface DeviceProfile extends Located {
   readonly unsupportedRequest?: string;
   readonly maxQueues?: number;
   readonly rules: readonly StatusRule[];
+  readonly dispatch: readonly ProfileDispatch[];
   readonly source?: string;
   readonly since?: Version;
   readonly until?: Version;

@@ -1,8 +1,9 @@
 // The read-only model at one kernel version: what every consumer (emitters, lint, dump, diff,
 // the lab, examples) reads. Layouts and numbers come from here and nowhere else.
-import type { Abi } from './abi.ts';
+import { ABIS, type Abi } from './abi.ts';
 import { behaviourOf, type Behaviour } from './behaviour.ts';
 import { parseCType, type CType } from './ctype.ts';
+import type { DispatchContext } from './dispatch.ts';
 import { featureFilterOf, type FeatureFilter } from './features.ts';
 import { LayoutError, type AggregateLayout } from './layout.ts';
 import type { AggregateEntry, ResolvedConst, ResolvedRequest, VersionModel } from './project.ts';
@@ -17,10 +18,20 @@ export interface ConstantSet {
   readonly family: string;
 }
 
+/** What a view knows of its spec: the listed versions and the view at another one. */
+export interface SpecHistory {
+  readonly versions: readonly Version[];
+  at(version: string): AbiView | undefined;
+}
+
 export type LayoutResult = { ok: true; layout: AggregateLayout } | { ok: false; error: string };
 
 export interface AbiView {
   readonly version: Version;
+  /** The versions of the spec this view belongs to (project.yaml's), oldest first. */
+  readonly specVersions: readonly Version[];
+  /** The same spec at another version it knows (for consumers that read history, such as the ABI lock file). */
+  atVersion(version: string): AbiView | undefined;
   /** The families live at this version, with only their live items, members and values. */
   readonly families: readonly M.Family[];
   readonly constants: ReadonlyMap<string, Constant>;
@@ -103,10 +114,14 @@ export class AbiViewImpl implements AbiView {
   readonly channels: ReadonlyMap<string, M.Channel>;
   private readonly accepts = new Map<string, ReadonlySet<string>>();
 
+  readonly specVersions: readonly Version[];
+
   constructor(
     private readonly vm: VersionModel,
     readonly version: Version,
+    private readonly spec?: SpecHistory,
   ) {
+    this.specVersions = Object.freeze([...(spec?.versions ?? [version])]);
     this.families = Object.freeze([...vm.families]);
     this.constants = new FrozenMap(vm.constants);
     this.macros = new FrozenMap(vm.macros);
@@ -117,6 +132,10 @@ export class AbiViewImpl implements AbiView {
     this.devices = new FrozenMap(vm.devices);
     this.requestSets = new FrozenMap(vm.requestSets);
     this.channels = new FrozenMap(vm.channels);
+  }
+
+  atVersion(version: string): AbiView | undefined {
+    return version === this.version ? this : this.spec?.at(version);
   }
 
   constant(name: string): Constant | undefined {
@@ -185,6 +204,17 @@ export class AbiViewImpl implements AbiView {
     const d = device === undefined ? undefined : this.vm.devices.get(device);
     if (!f || (device !== undefined && (!d || d.fd !== fd))) return undefined;
     const accepted = d ? this.accepted(d.name) : new Set(this.vm.requests.filter((r) => r.item.scope.includes(fd)).map((r) => r.item.name));
-    return behaviourOf(f, d, accepted, this.statusBits(fd));
+    const abi = ABIS[0] as Abi; // the lab's machine; a caller on another ABI passes its own bytes through layout()
+    const ctx: DispatchContext = {
+      abi,
+      constant: (name) => this.constant(name),
+      argType: (request) => this.request(request)?.item.argType,
+      layout: (type) => {
+        const r = this.layout(abi, type);
+        return r.ok ? r.layout : undefined;
+      },
+      statusBits: this.statusBits(fd),
+    };
+    return behaviourOf(f, d, accepted, ctx);
   }
 }

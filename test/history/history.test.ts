@@ -253,20 +253,27 @@ describe('main spec: today\'s vhost profiles', () => {
     expect(pipeline('main').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it('gives vhost-vdpa the status rules read from drivers/vhost/vdpa.c', () => {
+  it('gives vhost-vdpa the status gates read from drivers/vhost/vdpa.c, as rules before 6.12 and as dispatch checks after', () => {
     for (const v of pipeline('main').versions) {
-      const f = fd(viewAt(pipeline('main'), v), 'vhost-vdpa');
+      const view = viewAt(pipeline('main'), v);
+      const f = fd(view, 'vhost-vdpa');
       expect(f.status).toBe('virtio-device-status');
-      expect(rulesFor(f, 'VHOST_SET_FEATURES').map((r) => [r.forbids, r.error])).toEqual([[['VIRTIO_CONFIG_S_FEATURES_OK'], 'EBUSY']]);
-      expect(rulesFor(f, 'VHOST_VDPA_SET_STATUS').map((r) => [r.transition, r.error])).toEqual([['only-add-bits-or-reset', 'EINVAL']]);
-      expect(rulesFor(f, 'VHOST_SET_VRING_ADDR').map((r) => [r.owner, r.error])).toEqual([[true, 'EPERM']]);
-      expect(rulesFor(f, 'VHOST_VDPA_GET_STATUS')).toEqual([]);
+      const b = view.behaviour('vhost-vdpa', 'vhost-vdpa-net');
+      const errnos = (request: string, state: { owner: boolean; status: bigint; value?: bigint }): string[] => (b?.violations(request, state) ?? []).map((x) => x.errno);
+      expect(errnos('VHOST_SET_FEATURES', { owner: true, status: 0xbn }), v).toEqual(['EBUSY']);
+      expect(errnos('VHOST_SET_FEATURES', { owner: true, status: 0x3n }), v).toEqual([]);
+      expect(errnos('VHOST_VDPA_SET_STATUS', { owner: true, status: 0x3n, value: 0x2n }), v).toEqual(['EINVAL']);
+      expect(errnos('VHOST_VDPA_SET_STATUS', { owner: true, status: 0xfn, value: 0n }), v).toEqual([]);
+      expect(errnos('VHOST_SET_VRING_ADDR', { owner: false, status: 0n }), v).toEqual(['EPERM']);
+      expect(errnos('VHOST_VDPA_GET_STATUS', { owner: false, status: 0xfn }), v).toEqual([]);
+      expect(b?.executable, v).toBe(v !== '5.10' && v !== '6.1');
       const quirks = new Map(f.quirks.map((q) => [q.name, q]));
       expect(quirks.get('log-requests-enotty')?.requests).toEqual(['VHOST_SET_LOG_BASE', 'VHOST_SET_LOG_FD']);
       expect(quirks.get('unknown-request-reads-arg')?.errno).toEqual(expect.arrayContaining(['EFAULT', 'ENOBUFS', 'EPERM']));
-      expect(quirks.get('iotlb-write-errors-efault')?.errno).toEqual(['EFAULT']);
       for (const q of f.quirks) expect(q.source, q.name).toMatch(/drivers\/vhost\/|fs\/ioctl\.c/);
     }
+    // The write() channel's answer to a refused IOTLB message.
+    expect(viewAt(pipeline('main'), '6.12').channels.get('vhost-iotlb-vdpa')?.doc).toMatch(/fail with EFAULT/);
   });
 
   it('vhost-vdpa-net has no feature filter at any listed version and grows with the kernel', () => {

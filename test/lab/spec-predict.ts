@@ -47,7 +47,7 @@ export function compareWithSpec(cells: readonly ProbeCell[], view: Behaviour): S
     if (broken.length) {
       const hit = broken.find((x) => x.errno === measured);
       return hit
-        ? { cell, measured, verdict: 'rule', why: `${hit.errno}: ${(hit.rule.doc ?? '').slice(0, 60)}` }
+        ? { cell, measured, verdict: 'rule', why: `${hit.errno}: ${(hit.rule?.doc ?? hit.check?.id ?? '').slice(0, 60)}` }
         : { cell, measured, verdict: 'mismatch', why: `rule says ${broken.map((x) => x.errno).join('|')}` };
     }
     if (measured === '0') return { cell, measured, verdict: 'ok', why: 'no rule violated' };

@@ -53,6 +53,10 @@ const CASES: Record<string, { bad: string; good: string }> = {
     bad: 'items:\n  - struct: t_a\n    members:\n      - { field: flags, type: __u32, flags: t-flags }\n      - flags: t-flags\n        values: [ { name: T_F_A, bit: 0 } ]\n',
     good: 'items:\n  - struct: t_a\n    members:\n      - { field: flags, type: __u32, flags: t-flags }\n      - flags: t-flags\n        reserved: reject\n        values: [ { name: T_F_A, bit: 0 } ]\n',
   },
+  'quirk-without-condition': {
+    bad: `items:\n${typeDef}  - { request: T_GET, type: T_TYPE, nr: 1, encoding: read, arg: __u32, scope: [t-dev] }\nfds:\n  - fd: t-dev\n    doc: The device.\n    quirks:\n      - { name: odd, requests: [T_GET], errno: [EINVAL], doc: Sometimes EINVAL. }\n`,
+    good: `items:\n${typeDef}  - { request: T_GET, type: T_TYPE, nr: 1, encoding: read, arg: __u32, scope: [t-dev] }\nfds:\n  - fd: t-dev\n    doc: The device.\n    facts: [ { fact: busy, doc: The device is busy. } ]\n    quirks:\n      - { name: odd, requests: [T_GET], errno: [EINVAL], doc: EINVAL while busy., when: dev.busy }\n`,
+  },
   'argsz-first': {
     bad: 'items:\n  - struct: t_info\n    argsz: true\n    members:\n      - { field: flags, type: __u32 }\n      - { field: argsz, type: __u32 }\n',
     good: 'items:\n  - struct: t_info\n    argsz: true\n    members:\n      - { field: argsz, type: __u32 }\n      - { field: n, type: __u32 }\n',

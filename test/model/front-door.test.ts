@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ABIS, findAbi, offeredFeatures, openSpec, snapshot, type Abi, type AbiView } from '../../src/model/index.ts';
+import { ABIS, findAbi, offeredFeatures, openSpec, snapshot, SNAPSHOT_FORMAT, type Abi, type AbiView } from '../../src/model/index.ts';
 import { openOk, viewAt } from '../support/spec.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -126,7 +126,9 @@ describe('the view at one version', () => {
 describe('AbiSnapshot (dump --json)', () => {
   const s = snapshot(viewAt(spec, '7.3'), ABIS);
   it('is versioned and names its ABIs', () => {
-    expect(s.format).toBe('ioctl-abi-snapshot/1');
+    expect(s.format).toMatch(/^ioctl-abi-snapshot\/\d+$/);
+    expect(s.format).toBe(SNAPSHOT_FORMAT);
+    expect(readFileSync(join(ROOT, 'docs/snapshot.md'), 'utf8')).toContain(`\`${SNAPSHOT_FORMAT}\``);
     expect(s.version).toBe('7.3');
     expect(s.abis).toEqual(ABIS.map((a) => a.name));
   });

@@ -458,12 +458,15 @@ static void json_str(const char *k, const char *v, const char *sep)
 	fprintf(out, "\"%s\":\"%s\"%s", k, v, sep);
 }
 
+/* Bytes of the argument buffer written to the matrix: every fixed-size argument fits. */
+#define ARG_DUMP 64
+
 static void run_cell(const struct request *r, const char *c, enum state s, int owner)
 {
 	static uint64_t buf[1024];
 	char val[96];
 	unsigned long arg = 0;
-	int fd, efd, ret = 0, err = 0, serr = 0;
+	int fd, efd = -1, ret = 0, err = 0, serr = 0;
 
 	memset(buf, 0, sizeof(buf));
 	fd = open(vhost_path, O_RDWR);
@@ -494,10 +497,17 @@ record:
 	/* what a handler reading a u32 index from the argument would see */
 	if (arg) {
 		uint32_t head;
+		size_t i;
 
 		memcpy(&head, buf, sizeof(head));
 		fprintf(out, "\"head\":%u,", head);
+		/* the argument as the kernel read it: the model decodes its fields by layout */
+		fprintf(out, "\"bytes\":\"");
+		for (i = 0; i < ARG_DUMP; i++)
+			fprintf(out, "%02x", ((const uint8_t *)buf)[i]);
+		fprintf(out, "\",");
 	}
+	fprintf(out, "\"efd\":%d,", efd);
 	fprintf(out, "\"ret\":%d,\"errno\":\"%s\"}", ret, err ? strerrorname_np(err) : "0");
 }
 
