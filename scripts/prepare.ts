@@ -9,7 +9,7 @@ console.log(`prepare: Debian mirror ${machineDebianMirror()}`);
 const steps: Array<[string, () => Promise<void>]> = [
   ['oracle: kernel UAPI headers', async () => (await import('../test/oracle/prepare.ts')).prepare()],
   ['uapi: checkpatch.pl and kernel-doc from linux-source', async () => (await import('../test/support/checkpatch.ts')).prepare()],
-  ['lab: kernel, modules, build chroot', async () => (await import('../test/lab/prepare.ts')).prepare()],
+  ['lab: kernels 6.12 and 7.2 (image, modules, initramfs), build chroot, probe', async () => (await import('../test/lab/prepare.ts')).prepare((l) => console.log(`prepare: ${l}`))],
 ];
 
 for (const [name, run] of steps) {

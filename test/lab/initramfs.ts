@@ -1,12 +1,12 @@
-// The guest's initramfs: busybox-static, the lab modules (decompressed) and an
+// The guest's initramfs, one per lab kernel: busybox-static, its modules (decompressed) and an
 // init that mounts the host root read-only over 9p, runs one command chrooted
 // into it and writes its results to a writable 9p share. Cached by content.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachePath } from '../support/cache.ts';
-import { GUEST_MODULES } from './config.ts';
-import { kernelTree } from './kernel.ts';
+import { type KernelId, labKernel } from './config.ts';
+import { kernelTree, moduleFiles, moduleOrderProblems } from './kernel.ts';
 import { step } from './run.ts';
 
 const BUSYBOX = '/bin/busybox';
@@ -48,15 +48,21 @@ poweroff -f
 `;
 }
 
-/** Returns the path of a cached newc initramfs for the lab kernel. */
-export function buildInitramfs(): string {
+/** Returns the path of the cached newc initramfs of a lab kernel (one per kernel). */
+export function buildInitramfs(id?: KernelId): string {
   if (!existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: install busybox-static (scripts/deps/lab.txt)`);
-  const { modulesDir } = kernelTree();
-  const init = initScript(GUEST_MODULES);
+  const k = labKernel(id);
+  const { modulesDir } = kernelTree(k.id);
+  const init = initScript(k.guestModules);
   const key = createHash('sha256').update(init).update(readFileSync(BUSYBOX)).update(modulesDir).digest('hex').slice(0, 16);
   const dir = cachePath('lab', 'initramfs');
-  const out = join(dir, `initrd-${key}.cpio`);
+  const prefix = `initrd-${k.release}-`;
+  const out = join(dir, `${prefix}${key}.cpio`);
   if (existsSync(out)) return out;
+  // A wrong load order would only show as "insmod X" failing in the guest: say why here.
+  const problems = moduleOrderProblems(k.guestModules, k.id);
+  if (problems.length) throw new Error(`module load order of kernel ${k.id} (test/lab/config.ts):\n${problems.join('\n')}`);
+  const files = moduleFiles(k.id);
   const stage = join(dir, `.stage-${process.pid}`);
   rmSync(stage, { recursive: true, force: true });
   try {
@@ -64,15 +70,12 @@ export function buildInitramfs(): string {
     copyFileSync(BUSYBOX, join(stage, 'bin', 'busybox'));
     chmodSync(join(stage, 'bin', 'busybox'), 0o755);
     writeFileSync(join(stage, 'init'), init, { mode: 0o755 });
-    const found = step('listing kernel modules', 'find', [modulesDir, '-name', '*.ko.xz'], { timeoutMs: 60_000 }).split('\n');
-    for (const m of GUEST_MODULES) {
-      const xz = found.find((f) => f.endsWith(`/${m}.ko.xz`));
-      if (!xz) throw new Error(`module ${m} not found under ${modulesDir}`);
-      copyFileSync(xz, join(stage, 'lib', 'modules', `${m}.ko.xz`));
-    }
-    step('decompressing modules', 'xz', ['-d', ...GUEST_MODULES.map((m) => join(stage, 'lib', 'modules', `${m}.ko.xz`))], { timeoutMs: 120_000 });
+    for (const m of k.guestModules) copyFileSync(files.get(m)!, join(stage, 'lib', 'modules', `${m}.ko.xz`));
+    step('decompressing modules', 'xz', ['-d', ...k.guestModules.map((m) => join(stage, 'lib', 'modules', `${m}.ko.xz`))], { timeoutMs: 120_000 });
     step('cpio of the initramfs', 'sh', ['-c', `find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 > "${out}.tmp"`], { cwd: stage, timeoutMs: 120_000 });
     renameSync(`${out}.tmp`, out);
+    // Older builds of this kernel's initramfs (other init or busybox) are garbage now.
+    for (const f of readdirSync(dir)) if (f.startsWith(prefix) && f.endsWith('.cpio') && join(dir, f) !== out) rmSync(join(dir, f), { force: true });
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }

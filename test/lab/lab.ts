@@ -4,11 +4,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dmesgProblems } from './dmesg.ts';
+import type { KernelId } from './config.ts';
 import { buildInitramfs, MARK } from './initramfs.ts';
 import { kernelTree } from './kernel.ts';
 import { assertQemuInstalled, boot } from './qemu.ts';
 
 export interface RunOptions {
+  /** Which lab kernel boots (test/lab/config.ts; default 6.12). */
+  kernel?: KernelId;
   /** Whole boot-run-poweroff budget (default 120 s). */
   timeoutMs?: number;
   /** Directory the command starts in (must exist on the host; default the current one). */
@@ -22,6 +25,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** `uname -r` of the kernel that ran the command. */
+  release: string;
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -45,14 +50,14 @@ function readIf(p: string): string | undefined {
 }
 
 /**
- * Boots the lab kernel and runs `command` with /bin/sh, chrooted into the host's root
- * (read-only; /run is a tmpfs, $TMPDIR=/run/tmp). $LAB_OUT (/run/lab) is a writable
- * directory whose files come back in `files`.
+ * Boots a lab kernel (6.12 unless `opts.kernel` says otherwise) and runs `command` with
+ * /bin/sh, chrooted into the host's root (read-only; /run is a tmpfs, $TMPDIR=/run/tmp).
+ * $LAB_OUT (/run/lab) is a writable directory whose files come back in `files`.
  */
 export async function runInLab(command: string, opts: RunOptions = {}): Promise<RunResult> {
   assertQemuInstalled();
-  const { vmlinuz } = kernelTree();
-  const initrd = buildInitramfs();
+  const { vmlinuz, release } = kernelTree(opts.kernel);
+  const initrd = buildInitramfs(opts.kernel);
   const io = mkdtempSync(join(tmpdir(), 'ioctl-abi-lab-'));
   try {
     const cwd = opts.cwd ?? process.cwd();
@@ -62,11 +67,14 @@ export async function runInLab(command: string, opts: RunOptions = {}): Promise<
     writeFileSync(join(io, 'env'), `LAB_CWD='${cwd.replace(/'/g, `'\\''`)}'\nLAB_GUEST_TIMEOUT=${guestTimeout}\n`);
     writeFileSync(join(io, 'cmd.sh'), `${command}\n`);
     let runAt = 0;
+    let seen = '';
     const t0 = Date.now();
     const r = await boot({
       vmlinuz, initrd, ioDir: io, timeoutMs, onStart: opts.onStart,
       onSerial: (s) => {
-        if (!runAt && s.includes(`${MARK}RUN`)) runAt = Date.now();
+        // the mark can arrive split over two chunks
+        seen = (seen + s).slice(-256);
+        if (!runAt && seen.includes(`${MARK}RUN`)) runAt = Date.now();
         if (opts.echo) process.stderr.write(s);
       },
     });
@@ -80,7 +88,7 @@ export async function runInLab(command: string, opts: RunOptions = {}): Promise<
     for (const f of ['stdout', 'stderr', 'rc', 'dmesg', 'env', 'cmd.sh']) rmSync(join(io, f), { force: true });
     for (const f of readdirSync(io)) files.set(f, readFileSync(join(io, f)));
     const result: RunResult = {
-      exitCode: Number(rc.trim()), stdout: partial.stdout ?? '', stderr: partial.stderr ?? '', dmesg,
+      release, exitCode: Number(rc.trim()), stdout: partial.stdout ?? '', stderr: partial.stderr ?? '', dmesg,
       problems: dmesgProblems(dmesg), files, serial: r.serial, bootMs: runAt ? runAt - t0 : r.wallMs, wallMs: r.wallMs,
     };
     if (result.problems.length && !opts.allowDmesgProblems) {

@@ -21,6 +21,11 @@ export interface ProbeMatrix {
 
 export type Verdict = 'rule' | 'quirk' | 'mismatch';
 
+/** What identifies a cell across runs and kernels. */
+export const cellKey = (c: ProbeCell): string => `${c.request} ${c.state} ${c.arg} ${c.owner ? 'owner' : 'no-owner'}`;
+/** The errno of the request, or `setup:<errno>` when bringing the fd into the state failed. */
+export const cellResult = (c: ProbeCell): string => (c.setup_errno ? `setup:${c.setup_errno}` : (c.errno ?? '?'));
+
 export interface Compared {
   cell: ProbeCell;
   measured: string;
@@ -49,7 +54,7 @@ export function targetOf(m: ProbeMatrix): Target {
 
 export function compare(m: ProbeMatrix, t: Target): Compared[] {
   return m.cells.map((cell) => {
-    const measured = cell.setup_errno ? `setup:${cell.setup_errno}` : (cell.errno ?? '?');
+    const measured = cellResult(cell);
     const expectation = expected(cell, t);
     const hit = expectation.errnos.includes(measured);
     return { cell, measured, expectation, verdict: !hit ? 'mismatch' : expectation.quirk ? 'quirk' : 'rule' };
@@ -76,4 +81,46 @@ export function table(rows: Compared[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (l: string[]) => l.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
   return [fmt(head), ...lines.map(fmt)].join('\n');
+}
+
+/** One cell whose result (cellResult) differs between two matrices. */
+export interface CellDiff {
+  request: string;
+  state: string;
+  arg: string;
+  owner: boolean;
+  value?: string;
+  a: string;
+  b: string;
+}
+
+/** Cells of `a` and `b` whose result differs, plus the cells only one of them has. */
+export function diffMatrices(a: ProbeMatrix, b: ProbeMatrix): { differ: CellDiff[]; onlyA: string[]; onlyB: string[] } {
+  const inB = new Map(b.cells.map((c) => [cellKey(c), c]));
+  const inA = new Set(a.cells.map(cellKey));
+  const differ: CellDiff[] = [];
+  for (const ca of a.cells) {
+    const cb = inB.get(cellKey(ca));
+    if (cb && cellResult(ca) !== cellResult(cb)) {
+      differ.push({ request: ca.request, state: ca.state, arg: ca.arg, owner: ca.owner, value: ca.value, a: cellResult(ca), b: cellResult(cb) });
+    }
+  }
+  return { differ, onlyA: [...inA].filter((k) => !inB.has(k)), onlyB: [...inB.keys()].filter((k) => !inA.has(k)) };
+}
+
+/** The differing cells grouped by request/arg/owner/change, with the states each group covers. */
+export function diffSummary(a: ProbeMatrix, b: ProbeMatrix): string {
+  const { differ, onlyA, onlyB } = diffMatrices(a, b);
+  const groups = new Map<string, string[]>();
+  for (const d of differ) {
+    const k = `${d.request} ${d.arg}${d.value ? ` (${d.value})` : ''} ${d.owner ? '+own' : 'no-own'}: ${a.kernel} ${d.a} -> ${b.kernel} ${d.b}`;
+    groups.set(k, [...(groups.get(k) ?? []), SHORT[d.state] ?? d.state]);
+  }
+  return [
+    `${a.kernel} vs ${b.kernel}: ${differ.length} of ${a.cells.length} cells differ` +
+      `${onlyA.length ? `, ${onlyA.length} only on ${a.kernel}` : ''}${onlyB.length ? `, ${onlyB.length} only on ${b.kernel}` : ''}`,
+    ...[...groups].map(([k, states]) => `  ${k} [states ${states.join(' ')}]`),
+    ...onlyA.map((k) => `  only ${a.kernel}: ${k}`),
+    ...onlyB.map((k) => `  only ${b.kernel}: ${k}`),
+  ].join('\n');
 }
