@@ -1,10 +1,20 @@
-// The probe's JSON, the target facts the expectations need, the comparison of
-// every cell with its prediction, and the request x state table.
-import { type Cell, type Expectation, expected, STATE_STATUS, type Target } from './expectations.ts';
-import { kernelConfig, moduleFunctions } from './kernel.ts';
+// The probe's JSON, cell identity, the request x state table of the exact comparison, and the
+// cell-by-cell diff of two kernels' matrices.
+import type { PredictedCell } from './predict.ts';
 
-export interface ProbeCell extends Cell {
+/** One probe cell as recorded by test/lab/probe/vdpa_probe.c. */
+export interface ProbeCell {
+  request: string;
   nr: string;
+  state: string; // a key of STATE_STATUS
+  arg: string; // 'valid' | 'null' | 'noarg' | 'ptr' | 'vq_oob' | request-specific case
+  owner: boolean; // VHOST_SET_OWNER done before the request
+  value?: string; // the decisive argument value(s), e.g. "0x3" or "index=2,num=1"
+  head?: number; // first u32 of the argument buffer (absent for a NULL argument)
+  /** Hex of the argument buffer when the pointer was valid. */
+  bytes?: string;
+  /** The eventfd the probe opened for the cell. */
+  efd?: number;
   ret?: number;
   errno?: string;
   setup_errno?: string;
@@ -19,63 +29,36 @@ export interface ProbeMatrix {
   requests_served: number;
 }
 
-export type Verdict = 'rule' | 'quirk' | 'mismatch';
+/** Status byte of each probe state; 'reset' is 0 reached through DRIVER_OK then SET_STATUS(0). */
+export const STATE_STATUS: Record<string, number> = {
+  '0': 0,
+  ACK: 0x1,
+  'ACK|DRIVER': 0x3,
+  'ACK|DRIVER|FEATURES_OK': 0xb,
+  'ACK|DRIVER|FEATURES_OK|DRIVER_OK': 0xf,
+  reset: 0,
+};
 
 /** What identifies a cell across runs and kernels. */
 export const cellKey = (c: ProbeCell): string => `${c.request} ${c.state} ${c.arg} ${c.owner ? 'owner' : 'no-owner'}`;
 /** The errno of the request, or `setup:<errno>` when bringing the fd into the state failed. */
 export const cellResult = (c: ProbeCell): string => (c.setup_errno ? `setup:${c.setup_errno}` : (c.errno ?? '?'));
 
-export interface Compared {
-  cell: ProbeCell;
-  measured: string;
-  expectation: Expectation;
-  verdict: Verdict;
-}
-
-/** Device facts from the probe, parent ops from vduse.ko's symbols, options from the kernel config. */
-export function targetOf(m: ProbeMatrix): Target {
-  const fns = moduleFunctions('vduse');
-  const cfg = kernelConfig();
-  const has = (op: string) => fns.has(`vduse_vdpa_${op}`);
-  return {
-    vqs: m.device.vqs, asNum: m.device.as_num, configSize: m.device.config_size,
-    backendFeatures: BigInt(m.device.backend_features),
-    ops: {
-      suspend: has('suspend'), resume: has('resume'), getVqGroup: has('get_vq_group'),
-      getVqDescGroup: has('get_vq_desc_group'), setGroupAsid: has('set_group_asid'), getVqSize: has('get_vq_size'),
-    },
-    config: {
-      crossEndianLegacy: cfg.get('CONFIG_VHOST_CROSS_ENDIAN_LEGACY') === 'y',
-      forkOwnerControl: cfg.get('CONFIG_VHOST_ENABLE_FORK_OWNER_CONTROL') === 'y',
-    },
-  };
-}
-
-export function compare(m: ProbeMatrix, t: Target): Compared[] {
-  return m.cells.map((cell) => {
-    const measured = cellResult(cell);
-    const expectation = expected(cell, t);
-    const hit = expectation.errnos.includes(measured);
-    return { cell, measured, expectation, verdict: !hit ? 'mismatch' : expectation.quirk ? 'quirk' : 'rule' };
-  });
-}
-
 const SHORT: Record<string, string> = {
   '0': '0', ACK: 'A', 'ACK|DRIVER': 'AD', 'ACK|DRIVER|FEATURES_OK': 'ADF', 'ACK|DRIVER|FEATURES_OK|DRIVER_OK': 'ADFO', reset: 'rst',
 };
 
-/** request/arg/owner x state -> errno; '*' marks a quirk, '!' a mismatch (with the prediction). */
-export function table(rows: Compared[]): string {
+/** request/arg/owner x state -> errno; '!' marks a wrong prediction (with it), '?' an unmodelled cell. */
+export function table(rows: readonly PredictedCell[]): string {
   const states = Object.keys(STATE_STATUS);
-  const byRow = new Map<string, Map<string, Compared>>();
+  const byRow = new Map<string, Map<string, PredictedCell>>();
   for (const r of rows) {
     const key = `${r.cell.request.replace(/^VHOST_/, '')} ${r.cell.arg}${r.cell.owner ? ' +own' : ''}`;
     if (!byRow.has(key)) byRow.set(key, new Map());
     byRow.get(key)!.set(r.cell.state, r);
   }
-  const mark = (c: Compared | undefined) =>
-    !c ? '-' : c.verdict === 'mismatch' ? `!${c.measured}(${c.expectation.errnos.join('|') || '?'})` : `${c.measured}${c.verdict === 'quirk' ? '*' : ''}`;
+  const mark = (c: PredictedCell | undefined): string =>
+    !c ? '-' : c.verdict === 'wrong' ? `!${c.measured}(${c.predicted ?? '?'})` : c.verdict === 'unmodelled' ? `?${c.measured}` : c.measured;
   const lines = [...byRow].map(([k, m]) => [k, ...states.map((s) => mark(m.get(s)))]);
   const head = ['request arg owner', ...states.map((s) => SHORT[s] ?? s)];
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

@@ -2,18 +2,16 @@
 // behaviour model predicts (src/model/dispatch.ts). A cell is predicted exactly, wrong, or
 // not modelled (with the reason); no cell accepts two answers.
 import type { Behaviour, CallInput } from '../../src/model/index.ts';
-import { STATE_STATUS } from './expectations.ts';
-import type { ProbeCell } from './matrix.ts';
+import { join } from 'node:path';
+import { openOk } from '../support/spec.ts';
+import type { KernelId } from './config.ts';
+import { deviceFacts } from './facts.ts';
+import { STATE_STATUS, type ProbeCell, type ProbeMatrix } from './matrix.ts';
 
 export type Prediction = 'exact' | 'wrong' | 'unmodelled';
 
-/** A probe cell with what the model needs: the argument bytes and the eventfd the probe made. */
-export interface MeasuredCell extends ProbeCell {
-  /** Hex of the argument buffer when the pointer was valid. */
-  bytes?: string;
-  /** The eventfd the probe opened for this cell. */
-  efd?: number;
-}
+/** A probe cell: the argument bytes and the eventfd are what the model needs. */
+export type MeasuredCell = ProbeCell;
 
 export interface PredictedCell {
   cell: MeasuredCell;
@@ -58,4 +56,21 @@ export function predictCells(cells: readonly MeasuredCell[], behaviour: Behaviou
 /** predicted exactly / wrong / not modelled, with the wrong and unmodelled cells listed. */
 export function report(rows: readonly PredictedCell[]): { exact: number; wrong: PredictedCell[]; unmodelled: PredictedCell[] } {
   return { exact: rows.filter((r) => r.verdict === 'exact').length, wrong: rows.filter((r) => r.verdict === 'wrong'), unmodelled: rows.filter((r) => r.verdict === 'unmodelled') };
+}
+
+/** A probe matrix of one lab kernel against the spec at that kernel's version. */
+export function predictMatrix(m: ProbeMatrix, kernel: KernelId): PredictedCell[] {
+  const spec = openOk(join(import.meta.dirname, '../../spec'));
+  const version = spec.version(kernel);
+  if (!version.ok) throw new Error(`the spec has no version ${kernel}: ${version.message}`);
+  const behaviour = spec.at(version.version).behaviour('vhost-vdpa', 'vhost-vdpa-net');
+  if (!behaviour) throw new Error(`the spec has no vhost-vdpa / vhost-vdpa-net at ${kernel}`);
+  return predictCells(m.cells, behaviour, deviceFacts(m, kernel));
+}
+
+/** One line per verdict, then the wrong and unmodelled cells. */
+export function reportText(kernel: string, rows: readonly PredictedCell[]): string {
+  const r = report(rows);
+  const line = (c: PredictedCell): string => `  ${c.cell.request} ${c.cell.state} ${c.cell.arg} owner=${c.cell.owner}: measured ${c.measured}, ${c.verdict === 'wrong' ? `predicted ${c.predicted ?? '?'} by ${c.why}` : `not modelled: ${c.why}`}`;
+  return [`${kernel}: ${rows.length} cells, ${r.exact} predicted exactly, ${r.wrong.length} wrong, ${r.unmodelled.length} not modelled`, ...r.wrong.map(line), ...r.unmodelled.map(line)].join('\n');
 }
