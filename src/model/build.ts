@@ -303,7 +303,7 @@ class FamilyBuilder {
       case 'write': return { ...base, kind: 'write', write: 'arg', error: str(o.error) ?? 'EFAULT' };
       case 'refuse': return { ...base, kind: 'refuse', expr: str(o.refuse) as string };
       case 'accept': return { ...base, kind: 'accept', expr: str(o.accept) as string };
-      case 'fd': return { ...base, kind: 'fd', expr: str(o.fd) as string, fdKind: 'eventfd', ...(o.unbind instanceof SpecNumber ? { unbind: o.unbind.value } : {}) };
+      case 'fd': return { ...base, kind: 'fd', expr: str(o.fd) as string, fdKind: 'eventfd', ...(o.unbind instanceof SpecNumber ? { unbind: o.unbind.value } : {}), ...(o['kind-error'] !== undefined ? { kindError: str(o['kind-error']) } : {}) };
       default: return { ...base, kind: 'always' };
     }
   }

@@ -158,6 +158,7 @@ function checkSteps(vm: VersionModel, fd: M.FdKind, checks: readonly M.Check[], 
       if (!fd.sequences.some((s) => s.name === c.sequence)) err(at(c, 'use'), 'spec-unknown-name', `fd ${fd.name}: unknown sequence '${c.sequence}'`, `declare it under sequences: (known: ${fd.sequences.map((s) => s.name).join(', ') || 'none'})`);
       continue;
     }
+    if (c.kind === 'fd' && c.kindError !== undefined && !ERRNO_NAMES.has(c.kindError)) err(at(c, 'kind-error'), 'spec-unknown-name', `check ${c.id}: '${c.kindError}' is not an errno name`, 'use the kernel\'s name, e.g. EINVAL');
     if (c.error !== undefined && !ERRNO_NAMES.has(c.error)) err(at(c, 'error'), 'spec-unknown-name', `check ${c.id}: '${c.error}' is not an errno name`, 'use the kernel\'s name, e.g. EINVAL, EBUSY, ENOTTY');
     if (c.kind === 'status') {
       for (const key of ['requires', 'forbids'] as const) {

@@ -33,6 +33,8 @@ export interface CallInput {
   readonly facts: ReadonlyMap<string, bigint>;
   /** File descriptors that are open eventfds in the caller. */
   readonly eventfds: ReadonlySet<bigint>;
+  /** Other open file descriptors of the caller (not eventfds). */
+  readonly files?: ReadonlySet<bigint>;
 }
 
 export type Outcome =
@@ -156,7 +158,11 @@ export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContex
           break;
         case 'fd': {
           const fdValue = evaluate(c.expr, { lookup }).value;
-          if (!(c.unbind !== undefined && fdValue === c.unbind) && !input.eventfds.has(fdValue)) return refuse();
+          if (c.unbind !== undefined && fdValue === c.unbind) break;
+          if (input.eventfds.has(fdValue)) break;
+          // An open file of the wrong kind may get another errno than a number that is no fd.
+          if (c.kindError !== undefined && input.files?.has(fdValue)) return { kind: 'decided', result: c.kindError, check: c, passed };
+          return refuse();
           break;
         }
         case 'always':

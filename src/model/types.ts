@@ -175,7 +175,7 @@ export type CheckKind =
   | { readonly kind: 'write'; readonly write: 'arg' }
   | { readonly kind: 'refuse'; readonly expr: string }
   | { readonly kind: 'accept'; readonly expr: string }
-  | { readonly kind: 'fd'; readonly expr: string; readonly fdKind: 'eventfd'; readonly unbind?: bigint }
+  | { readonly kind: 'fd'; readonly expr: string; readonly fdKind: 'eventfd'; readonly unbind?: bigint; readonly kindError?: string }
   | { readonly kind: 'always' }
   | { readonly kind: 'use'; readonly sequence: string };
 

@@ -31,3 +31,14 @@ export function buildChroot(): string {
   }
   return dir;
 }
+
+/**
+ * sparse inside the build chroot, for `make C=2` (test/kdispatch/sparse.test.ts): Debian's
+ * package unpacked into it once, like the headers above; later calls find it there.
+ */
+export function ensureSparse(chroot: string): string {
+  if (!existsSync(join(chroot, 'usr', 'bin', 'sparse'))) {
+    cpSync(debLatest('sparse'), chroot, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('/.complete') });
+  }
+  return '/usr/bin/sparse';
+}

@@ -25,6 +25,7 @@ export function deviceFacts(m: ProbeMatrix, kernel: KernelId): Map<string, bigin
     ['nvqs', BigInt(m.device.vqs)],
     ['nas', BigInt(m.device.as_num)],
     ['config_size', BigInt(m.device.config_size)],
+    ['vq_num_max', BigInt(m.device.vring_num)],
     ['backend_features', BigInt(m.device.backend_features)],
     // vhost's module parameter; the lab loads vhost without parameters
     ['max_mem_regions', 64n],

@@ -15,6 +15,8 @@ export interface ProbeCell {
   bytes?: string;
   /** The eventfd the probe opened for the cell. */
   efd?: number;
+  /** An open file that is not an eventfd (/dev/null), for the wrong-kind case. */
+  nfd?: number;
   ret?: number;
   errno?: string;
   setup_errno?: string;

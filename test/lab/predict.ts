@@ -39,6 +39,7 @@ export function callInput(cell: MeasuredCell, facts: ReadonlyMap<string, bigint>
     arg,
     facts,
     eventfds: new Set(cell.efd !== undefined ? [BigInt(cell.efd)] : []),
+    files: new Set(cell.nfd !== undefined ? [BigInt(cell.nfd)] : []),
   };
 }
 

@@ -14,11 +14,12 @@ if (!vdpa) throw new Error('no vhost-vdpa behaviour at 6.12');
 const ACK = 0x1n, DRIVER = 0x2n, DRIVER_OK = 0x4n, FEATURES_OK = 0x8n;
 /** The device the lab probes: VDUSE net, 2 rings, 1 address space, 12-byte config, no suspend. */
 const FACTS = new Map<string, bigint>([
-  ['nvqs', 2n], ['nas', 1n], ['config_size', 12n], ['backend_features', 0b111n], ['max_mem_regions', 64n],
+  ['nvqs', 2n], ['nas', 1n], ['config_size', 12n], ['vq_num_max', 256n], ['backend_features', 0b111n], ['max_mem_regions', 64n],
   ['has_suspend', 0n], ['has_resume', 0n], ['has_get_vq_group', 0n], ['has_get_vq_desc_group', 0n],
   ['has_set_group_asid', 0n], ['has_get_vq_size', 0n], ['parent_accepts', (1n << 64n) - 1n], ['cross_endian_legacy', 0n],
 ]);
 const EVENTFD = 7n;
+const DEV_NULL = 8n; // open, but not an eventfd
 
 function bytes(...fields: Array<[number, number | bigint]>): Uint8Array {
   const size = fields.reduce((n, [w]) => n + w, 0);
@@ -42,7 +43,7 @@ const u64 = (v: bigint): Uint8Array => bytes([8, v]);
 function outcome(request: string, arg: Uint8Array | null | undefined, o: { owner?: boolean; status?: bigint; facts?: Record<string, bigint> } = {}): string {
   const facts = new Map(FACTS);
   for (const [k, v] of Object.entries(o.facts ?? {})) facts.set(k, v);
-  const input: CallInput = { owner: o.owner ?? true, status: o.status ?? (ACK | DRIVER), arg, facts, eventfds: new Set([EVENTFD]) };
+  const input: CallInput = { owner: o.owner ?? true, status: o.status ?? (ACK | DRIVER), arg, facts, eventfds: new Set([EVENTFD]), files: new Set([DEV_NULL]) };
   const r = vdpa!.evaluate(request, input);
   return r.kind === 'decided' ? `${r.result}${r.check ? ` ${r.check.id}` : ''}` : `unmodelled: ${r.reason}`;
 }
@@ -59,7 +60,8 @@ describe('vhost-vdpa at 6.12: one outcome per call', () => {
     expect(outcome('VHOST_SET_VRING_NUM', null)).toBe('EFAULT get-index');
     expect(outcome('VHOST_SET_VRING_NUM', state(2, 256))).toBe('ENOBUFS index-range');
     expect(outcome('VHOST_SET_VRING_NUM', state(1, 256))).toBe('0');
-    expect(outcome('VHOST_SET_VRING_NUM', state(0, 0x8000))).toBe('0');
+    expect(outcome('VHOST_SET_VRING_NUM', state(0, 0x8000))).toBe('EINVAL ring-over-device-max');
+    expect(outcome('VHOST_SET_VRING_NUM', state(0, 0x8000), { facts: { vq_num_max: 0x8000n } })).toBe('0');
     for (const bad of [0, 100, 0x10000]) expect(outcome('VHOST_SET_VRING_NUM', state(0, bad)), String(bad)).toBe('EINVAL ring-size');
   });
   it('SET_VRING_ADDR: flags, then alignment, then the running device', () => {
@@ -77,6 +79,9 @@ describe('vhost-vdpa at 6.12: one outcome per call', () => {
     expect(outcome('VHOST_SET_VRING_KICK', file(0, -1))).toBe('0');
     expect(outcome('VHOST_SET_VRING_CALL', file(0, 1000))).toBe('EBADF ring-eventfd');
     expect(outcome('VHOST_VDPA_SET_CONFIG_CALL', bytes([4, 1000]))).toBe('EBADF config-call-eventfd');
+    // an open file of the wrong kind is not a bad fd number: eventfd_ctx_fileget's EINVAL
+    expect(outcome('VHOST_SET_VRING_KICK', file(0, DEV_NULL))).toBe('EINVAL ring-eventfd');
+    expect(outcome('VHOST_VDPA_SET_CONFIG_CALL', bytes([4, DEV_NULL]))).toBe('EINVAL config-call-eventfd');
   });
   it('SET_STATUS: bits are only added, or the device is reset', () => {
     expect(outcome('VHOST_VDPA_SET_STATUS', bytes([1, 0x3]), { status: ACK | DRIVER })).toBe('0');

@@ -194,20 +194,20 @@ static const struct request requests[] = {
 	R(VHOST_SET_LOG_FD, A_INT, NOX),
 	R(VHOST_NEW_WORKER, A_WSTATE, NOX),
 	R(VHOST_FREE_WORKER, A_WSTATE, NOX),
-	R(VHOST_SET_VRING_NUM, A_STATE, X("not_pow2", "zero")),
-	R(VHOST_SET_VRING_ADDR, A_ADDR, X("bad_flags", "misaligned")),
-	R(VHOST_SET_VRING_BASE, A_STATE, X("too_big")),
+	R(VHOST_SET_VRING_NUM, A_STATE, X("not_pow2", "zero", "one", "max", "too_big", "vq_last")),
+	R(VHOST_SET_VRING_ADDR, A_ADDR, X("bad_flags", "misaligned", "avail_misaligned", "log_misaligned", "log_flag", "vq_last")),
+	R(VHOST_SET_VRING_BASE, A_STATE, X("too_big", "max")),
 	R(VHOST_GET_VRING_BASE, A_STATE, NOX),
 	R(VHOST_SET_VRING_ENDIAN, A_STATE, X("bad_value")),
 	R(VHOST_GET_VRING_ENDIAN, A_STATE, NOX),
 	R(VHOST_ATTACH_VRING_WORKER, A_VWORKER, NOX),
 	R(VHOST_GET_VRING_WORKER, A_VWORKER, NOX),
-	R(VHOST_SET_VRING_KICK, A_FILE, X("unbind", "bad_fd")),
-	R(VHOST_SET_VRING_CALL, A_FILE, X("unbind", "bad_fd")),
-	R(VHOST_SET_VRING_ERR, A_FILE, X("unbind", "bad_fd")),
+	R(VHOST_SET_VRING_KICK, A_FILE, X("unbind", "bad_fd", "not_eventfd", "vq_last")),
+	R(VHOST_SET_VRING_CALL, A_FILE, X("unbind", "bad_fd", "not_eventfd", "vq_last")),
+	R(VHOST_SET_VRING_ERR, A_FILE, X("unbind", "bad_fd", "not_eventfd", "vq_last")),
 	R(VHOST_SET_VRING_BUSYLOOP_TIMEOUT, A_STATE, NOX),
 	R(VHOST_GET_VRING_BUSYLOOP_TIMEOUT, A_STATE, NOX),
-	R(VHOST_SET_BACKEND_FEATURES, A_U64, X("unknown_bit", "suspend_bit", "desc_asid_alone", "zero")),
+	R(VHOST_SET_BACKEND_FEATURES, A_U64, X("unknown_bit", "suspend_bit", "resume_bit", "persist_bit", "desc_asid_alone", "desc_asid_with_asid", "zero")),
 	R(VHOST_GET_BACKEND_FEATURES, A_U64, NOX),
 	R(VHOST_NET_SET_BACKEND, A_FILE, NOX),
 	R(VHOST_SCSI_SET_ENDPOINT, A_SCSI, NOX),
@@ -220,11 +220,11 @@ static const struct request requests[] = {
 	R(VHOST_VDPA_GET_DEVICE_ID, A_U32, NOX),
 	R(VHOST_VDPA_GET_STATUS, A_U8, NOX),
 	R(VHOST_VDPA_SET_STATUS, A_U8, X("same", "clear_bit", "reset", "failed")),
-	R(VHOST_VDPA_GET_CONFIG, A_CONFIG, X("off_past_end", "len_past_end", "len_zero")),
-	R(VHOST_VDPA_SET_CONFIG, A_CONFIG, X("off_past_end", "len_past_end", "len_zero")),
+	R(VHOST_VDPA_GET_CONFIG, A_CONFIG, X("off_past_end", "len_past_end", "len_zero", "window_end", "off_last", "off_at_end")),
+	R(VHOST_VDPA_SET_CONFIG, A_CONFIG, X("off_past_end", "len_past_end", "len_zero", "window_end", "off_last", "off_at_end")),
 	R(VHOST_VDPA_SET_VRING_ENABLE, A_STATE, NOX),
 	R(VHOST_VDPA_GET_VRING_NUM, A_U16, NOX),
-	R(VHOST_VDPA_SET_CONFIG_CALL, A_INT, X("unbind", "bad_fd")),
+	R(VHOST_VDPA_SET_CONFIG_CALL, A_INT, X("unbind", "bad_fd", "not_eventfd")),
 	R(VHOST_VDPA_GET_IOVA_RANGE, A_IOVA, NOX),
 	R(VHOST_VDPA_GET_CONFIG_SIZE, A_U32, NOX),
 	R(VHOST_VDPA_GET_AS_NUM, A_U32, NOX),
@@ -310,6 +310,12 @@ static uint8_t next_status(enum state s)
 	return state_status[s + 1];
 }
 
+/* Ring index of an argument case: the first ring, the last one, or one past it. */
+static uint32_t vq_index(const char *c)
+{
+	return !strcmp(c, "vq_oob") ? info.vqs : !strcmp(c, "vq_last") ? info.vqs - 1 : 0;
+}
+
 static int is_index_first(enum argkind k)
 {
 	return k == A_STATE || k == A_FILE || k == A_ADDR || k == A_VWORKER;
@@ -320,7 +326,7 @@ static int is_index_first(enum argkind k)
  * and describes the decisive value in val.
  */
 static unsigned long make_arg(const struct request *r, const char *c, enum state s, void *buf,
-			      int efd, char *val, size_t vlen)
+			      int efd, int nfd, char *val, size_t vlen)
 {
 	struct vhost_vring_state *vs = buf;
 	struct vhost_vring_file *vf = buf;
@@ -374,6 +380,12 @@ static unsigned long make_arg(const struct request *r, const char *c, enum state
 				*u64 |= BIT(VHOST_BACKEND_F_SUSPEND);
 			else if (!strcmp(c, "desc_asid_alone"))
 				*u64 = BIT(VHOST_BACKEND_F_DESC_ASID);
+			else if (!strcmp(c, "desc_asid_with_asid"))
+				*u64 |= BIT(VHOST_BACKEND_F_DESC_ASID) | BIT(VHOST_BACKEND_F_IOTLB_ASID);
+			else if (!strcmp(c, "resume_bit"))
+				*u64 |= BIT(VHOST_BACKEND_F_RESUME);
+			else if (!strcmp(c, "persist_bit"))
+				*u64 |= BIT(VHOST_BACKEND_F_IOTLB_PERSIST);
 			else if (!strcmp(c, "zero"))
 				*u64 = 0;
 		} else if (r->nr == VHOST_VSOCK_SET_GUEST_CID) {
@@ -383,7 +395,8 @@ static unsigned long make_arg(const struct request *r, const char *c, enum state
 		break;
 	case A_INT:
 		if (r->nr == VHOST_VDPA_SET_CONFIG_CALL)
-			*i32 = !strcmp(c, "unbind") ? VHOST_FILE_UNBIND : !strcmp(c, "bad_fd") ? 1000 : efd;
+			*i32 = !strcmp(c, "unbind") ? VHOST_FILE_UNBIND : !strcmp(c, "bad_fd") ? 1000 :
+			       !strcmp(c, "not_eventfd") ? nfd : efd;
 		else if (r->nr == VHOST_SET_LOG_FD)
 			*i32 = VHOST_FILE_UNBIND;
 		else if (r->nr == VHOST_VSOCK_SET_RUNNING)
@@ -391,11 +404,12 @@ static unsigned long make_arg(const struct request *r, const char *c, enum state
 		snprintf(val, vlen, "%d", *i32);
 		break;
 	case A_STATE:
-		vs->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
+		vs->index = vq_index(c);
 		if (r->nr == VHOST_SET_VRING_NUM)
-			vs->num = !strcmp(c, "not_pow2") ? 100 : !strcmp(c, "zero") ? 0 : VQ_MAX;
+			vs->num = !strcmp(c, "not_pow2") ? 100 : !strcmp(c, "zero") ? 0 : !strcmp(c, "one") ? 1 :
+				  !strcmp(c, "max") ? 0x8000 : !strcmp(c, "too_big") ? 0x10000 : VQ_MAX;
 		else if (r->nr == VHOST_SET_VRING_BASE)
-			vs->num = !strcmp(c, "too_big") ? 0x10000 : 0;
+			vs->num = !strcmp(c, "too_big") ? 0x10000 : !strcmp(c, "max") ? 0xffff : 0;
 		else if (r->nr == VHOST_SET_VRING_ENDIAN)
 			vs->num = !strcmp(c, "bad_value") ? 2 : VHOST_VRING_LITTLE_ENDIAN;
 		else if (r->nr == VHOST_VDPA_SET_VRING_ENABLE)
@@ -405,21 +419,23 @@ static unsigned long make_arg(const struct request *r, const char *c, enum state
 		snprintf(val, vlen, "index=%u,num=%u", vs->index, vs->num);
 		break;
 	case A_FILE:
-		vf->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
-		vf->fd = !strcmp(c, "unbind") ? VHOST_FILE_UNBIND : !strcmp(c, "bad_fd") ? 1000 : efd;
+		vf->index = vq_index(c);
+		vf->fd = !strcmp(c, "unbind") ? VHOST_FILE_UNBIND : !strcmp(c, "bad_fd") ? 1000 :
+			 !strcmp(c, "not_eventfd") ? nfd : efd;
 		snprintf(val, vlen, "index=%u,fd=%d", vf->index, vf->fd);
 		break;
 	case A_ADDR:
-		va->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
-		va->flags = !strcmp(c, "bad_flags") ? 2 : 0;
+		va->index = vq_index(c);
+		va->flags = !strcmp(c, "bad_flags") ? 2 : !strcmp(c, "log_flag") ? 1 << VHOST_VRING_F_LOG : 0;
 		va->desc_user_addr = (uintptr_t)ring_mem;
-		va->avail_user_addr = (uintptr_t)ring_mem + 4096;
+		va->avail_user_addr = (uintptr_t)ring_mem + 4096 + !strcmp(c, "avail_misaligned");
 		va->used_user_addr = (uintptr_t)ring_mem + 8192 + !strcmp(c, "misaligned");
+		va->log_guest_addr = !strcmp(c, "log_misaligned") ? 2 : 0;
 		snprintf(val, vlen, "index=%u,flags=%u,used_align=%llu", va->index, va->flags,
 			 (unsigned long long)(va->used_user_addr & 3));
 		break;
 	case A_VWORKER:
-		vw->index = !strcmp(c, "vq_oob") ? info.vqs : 0;
+		vw->index = vq_index(c);
 		snprintf(val, vlen, "index=%u", vw->index);
 		break;
 	case A_MEMORY:
@@ -441,6 +457,15 @@ static unsigned long make_arg(const struct request *r, const char *c, enum state
 			cfg->len = 8;
 		} else if (!strcmp(c, "len_zero")) {
 			cfg->len = 0;
+		} else if (!strcmp(c, "window_end")) {	/* ends exactly at the end: inside */
+			cfg->off = info.config_size - 4;
+			cfg->len = 4;
+		} else if (!strcmp(c, "off_last")) {	/* the last byte: inside */
+			cfg->off = info.config_size - 1;
+			cfg->len = 1;
+		} else if (!strcmp(c, "off_at_end")) {	/* one past the last byte: outside */
+			cfg->off = info.config_size;
+			cfg->len = 1;
 		}
 		snprintf(val, vlen, "off=%u,len=%u", cfg->off, cfg->len);
 		break;
@@ -466,7 +491,7 @@ static void run_cell(const struct request *r, const char *c, enum state s, int o
 	static uint64_t buf[1024];
 	char val[96];
 	unsigned long arg = 0;
-	int fd, efd = -1, ret = 0, err = 0, serr = 0;
+	int fd, efd = -1, nfd = -1, ret = 0, err = 0, serr = 0;
 
 	memset(buf, 0, sizeof(buf));
 	fd = open(vhost_path, O_RDWR);
@@ -478,9 +503,11 @@ static void run_cell(const struct request *r, const char *c, enum state s, int o
 	if (serr)
 		goto record;
 	efd = eventfd(0, EFD_CLOEXEC);
-	arg = make_arg(r, c, s, buf, efd, val, sizeof(val));
+	nfd = open("/dev/null", O_RDONLY | O_CLOEXEC);	/* an open file that is not an eventfd */
+	arg = make_arg(r, c, s, buf, efd, nfd, val, sizeof(val));
 	ret = xioctl(fd, r->nr, arg, &err);
 	close(efd);
+	close(nfd);
 record:
 	close(fd);
 	fprintf(out, "%s{", ncells++ ? ",\n" : "");
@@ -507,7 +534,7 @@ record:
 			fprintf(out, "%02x", ((const uint8_t *)buf)[i]);
 		fprintf(out, "\",");
 	}
-	fprintf(out, "\"efd\":%d,", efd);
+	fprintf(out, "\"efd\":%d,\"nfd\":%d,", efd, nfd);
 	fprintf(out, "\"ret\":%d,\"errno\":\"%s\"}", ret, err ? strerrorname_np(err) : "0");
 }
 
