@@ -10,6 +10,7 @@ if [ ! -x node_modules/.bin/vitest ] || [ package-lock.json -nt node_modules/.pa
 fi
 npx tsx scripts/prepare.ts
 npx tsc --noEmit
+npm run build --silent   # dist/: what the installed package runs (test/package packs it)
 node bin/ioctl-abi.mjs gen --check
 npx vitest run "$@"
 bash scripts/test-lts.sh

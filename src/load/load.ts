@@ -1,14 +1,17 @@
 // Reads a spec folder (or files): YAML with positions, schema validation, the import graph.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname, join, relative } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic } from '../diagnostics.ts';
-import { validateSchema } from './schema.ts';
+import { schemaHash, validateSchema } from './schema.ts';
 import { cacheRead, cacheWrite, contentHash } from './cache.ts';
 import { packRaw, posOf, SpecNumber, toRaw, unpackRaw, type RawObject } from './source.ts';
 
 /** Bump when the parsed form changes, so old cache entries are not read. */
-const PARSE_FORMAT = 'raw/1';
+const PARSE_FORMAT = 'raw/2';
+
+/** yaml is loaded only when a file is not in the parse cache (it costs ~60 ms to load). */
+const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 export interface LoadedFile {
   /** Path as given to the user in diagnostics (relative to the working directory when possible). */
@@ -51,11 +54,20 @@ export function loadSources(sources: SourceText[]): LoadedSpec {
   const diagnostics: Diagnostic[] = [];
   const files: LoadedFile[] = [];
   for (const src of sources) {
+    // The cache holds only files that parsed and passed this very schema (its hash is in the key).
+    const cacheName = `yaml-${contentHash(PARSE_FORMAT, schemaHash(), src.path, src.text)}.json`;
+    const cached = src.cache ? cacheRead(cacheName) : undefined;
+    if (cached !== undefined) {
+      files.push({ path: src.path, raw: unpackRaw(JSON.parse(cached), src.path) as RawObject });
+      continue;
+    }
     const raw = parseSource(src, diagnostics);
     if (!raw) continue;
     const schemaErrors = validateSchema(raw, src.path);
     diagnostics.push(...schemaErrors);
-    if (schemaErrors.length === 0) files.push({ path: src.path, raw });
+    if (schemaErrors.length > 0) continue;
+    files.push({ path: src.path, raw });
+    if (src.cache) cacheWrite(cacheName, JSON.stringify(packRaw(raw)));
   }
   const projects = files.filter((f) => 'project' in f.raw);
   const families = files.filter((f) => 'family' in f.raw);
@@ -66,11 +78,9 @@ export function loadSources(sources: SourceText[]): LoadedSpec {
   return { project: projects[0], families, diagnostics };
 }
 
-/** YAML text -> positioned values (from the parse cache when the file is unchanged), or undefined after reporting why not. */
+/** YAML text -> positioned values, or undefined after reporting why not. */
 function parseSource(src: SourceText, diagnostics: Diagnostic[]): RawObject | undefined {
-  const cacheName = `yaml-${contentHash(PARSE_FORMAT, src.path, src.text)}.json`;
-  const cached = src.cache ? cacheRead(cacheName) : undefined;
-  if (cached !== undefined) return unpackRaw(JSON.parse(cached), src.path) as RawObject;
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(src.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -91,7 +101,6 @@ function parseSource(src: SourceText, diagnostics: Diagnostic[]): RawObject | un
     diagnostics.push({ file: src.path, line: 1, col: 1, severity: 'error', rule: 'spec-schema', message: 'a spec file must be a mapping', hint: 'start with `family: NAME` or `project: NAME`' });
     return undefined;
   }
-  if (src.cache) cacheWrite(cacheName, JSON.stringify(packRaw(raw)));
   return raw;
 }
 

@@ -1,50 +1,42 @@
 // Validates a spec file against the one JSON Schema and maps ajv's errors back to YAML positions.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import standaloneModule from 'ajv/dist/standalone/index.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { Diagnostic, Position } from '../diagnostics.ts';
-import { cacheDir, cacheWrite, contentHash } from './cache.ts';
+import { packagePath } from '../package-root.ts';
+import { contentHash } from './cache.ts';
+import * as prebuilt from './schema-validator.gen.js';
 import { posOf, toJsonView, type Raw } from './source.ts';
 
-export const SCHEMA_PATH = fileURLToPath(new URL('../../spec/schema/ioctl-abi.schema.json', import.meta.url));
+export const SCHEMA_PATH = packagePath('spec', 'schema', 'ioctl-abi.schema.json');
 
-// ajv ships CommonJS; under NodeNext its default export sits one level down.
-const Ajv2020 = Ajv2020Module.default;
-const standaloneCode = standaloneModule.default;
-const requireHere = createRequire(import.meta.url);
+/** The ajv options of both the prebuilt validator (scripts/build-schema.ts) and the in-memory one. */
+export const AJV_OPTIONS: Options = { allErrors: true, strict: false };
 
 let validator: ValidateFunction | undefined;
+let hash: string | undefined;
 
-/**
- * The schema validator. ajv compiles it to JavaScript once per schema version; the code is
- * cached on disk (keyed by the schema's hash), so later runs skip the compile.
- */
-function compile(): ValidateFunction {
-  if (validator) return validator;
-  const text = readFileSync(SCHEMA_PATH, 'utf8');
-  const file = join(cacheDir(), `schema-${contentHash(text)}.cjs`);
-  if (existsSync(file)) {
-    try {
-      validator = requireHere(file) as ValidateFunction;
-      return validator;
-    } catch {
-      /* a broken cache entry is rebuilt below */
-    }
-  }
-  const ajv = new Ajv2020({ allErrors: true, strict: false, code: { source: true } });
-  validator = ajv.compile(JSON.parse(text));
-  // The generated code requires ajv's runtime helpers; resolve them from this package.
-  const code = standaloneCode(ajv, validator).replace(/require\("ajv\//g, `require(${JSON.stringify(`${dirnameOfAjv()}/`)} + "`);
-  cacheWrite(basename(file), code);
-  return validator;
+/** Hash of the schema in force: part of the parse cache's keys, so a schema change re-validates. */
+export function schemaHash(): string {
+  hash ??= contentHash(readFileSync(SCHEMA_PATH, 'utf8'));
+  return hash;
 }
 
-function dirnameOfAjv(): string {
-  return requireHere.resolve('ajv/package.json').replace(/\/package\.json$/, '');
+/**
+ * The validator for one schema text: the one compiled into the package when it was built from
+ * this very text, else one ajv compiles now, in memory (the schema is being edited). Never code
+ * from a cache directory: such a folder can hold files another user planted.
+ */
+export function validatorFor(schemaText: string): { validate: ValidateFunction; prebuilt: boolean } {
+  if (prebuilt.SCHEMA_HASH === contentHash(schemaText)) return { validate: prebuilt.validate, prebuilt: true };
+  // ajv itself (~400 ms of compile) is only loaded on this path; it ships CommonJS.
+  const { default: Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  return { validate: new Ajv2020(AJV_OPTIONS).compile(JSON.parse(schemaText)), prebuilt: false };
+}
+
+function compile(): ValidateFunction {
+  validator ??= validatorFor(readFileSync(SCHEMA_PATH, 'utf8')).validate;
+  return validator;
 }
 
 /** Finds the raw container holding the value at a JSON pointer, and the key within it. */

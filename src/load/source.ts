@@ -1,6 +1,7 @@
 // Turns a YAML document into plain values that remember where they came from.
 // Numbers keep their source spelling (0x7A stays 0x7A) and their exact value as a bigint.
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type LineCounter } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node, LineCounter } from 'yaml';
 import type { Position } from '../diagnostics.ts';
 
 /** An integer from the spec: exact value plus the spelling the author used. */
@@ -32,7 +33,11 @@ export function posOf(value: object, key?: string | number): Position | undefine
   return where.keys.get(String(key)) ?? where.self;
 }
 
+/** yaml is loaded only when a file is parsed (not for a spec read from the parse cache). */
+const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
+
 export function toRaw(node: Node | null | undefined, file: string, lines: LineCounter, doc?: Document, depth = 0): Raw {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   const at = (n: Node | null | undefined): Position => {
     const offset = n?.range?.[0] ?? 0;
     const { line, col } = lines.linePos(offset);

@@ -46,11 +46,11 @@ export function buildModel(spec: LoadedSpec): { model: M.SpecModel; diagnostics:
 }
 
 /** The model is shared by every consumer (emitters, lint, diff): nobody may change it. */
-function deepFreeze<T>(value: T, seen = new Set<object>()): T {
-  if (value !== null && typeof value === 'object' && !seen.has(value)) {
-    seen.add(value);
+function deepFreeze<T>(value: T): T {
+  // A frozen object was frozen with everything below it: no need for a visited set.
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v, seen);
+    for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
   }
   return value;
 }

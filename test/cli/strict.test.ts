@@ -139,7 +139,7 @@ fds:
     const out = mkdtempSync(join(tmpdir(), 'ioctl-abi-out-'));
     const suppressed = `${colliding}suppressions:\n  - { rule: request-number-collision, item: T_B, reason: "an alias kept for old userspace, same handler" }\n`;
     const r = cli(['gen', spec(suppressed), '--out', out]);
-    expect(r.stderr).toMatch(/gen: 1 file/);
+    expect(r.stderr).toMatch(/gen: \d+ file/);
     expect(r.status).toBe(0);
     expect(existsSync(join(out, 'uapi/linux/t.h'))).toBe(true);
   });
