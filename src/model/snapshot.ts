@@ -6,6 +6,8 @@ import type { Position } from '../diagnostics.ts';
 import type { Abi } from './abi.ts';
 import { MACRO_OF } from './ioc.ts';
 import type * as M from './types.ts';
+import type { Behaviour } from './behaviour.ts';
+import type { PathCheck } from './dispatch.ts';
 import type { AbiView } from './view.ts';
 
 export const SNAPSHOT_FORMAT = 'ioctl-abi-snapshot/2';
@@ -109,11 +111,51 @@ export interface SnapshotRule {
   error: string;
 }
 
+/** One step of a request's path (docs/spec-format.md, dispatch): a gate, an argument read or a predicate. */
+export interface SnapshotCheck {
+  at: string;
+  id: string;
+  kind: string;
+  /** Where it came from: the request's dispatch entry, a sequence, or the device profile. */
+  from: string;
+  error?: string;
+  owner?: 'required' | 'forbidden';
+  requires?: string[];
+  forbids?: string[];
+  transition?: string;
+  read?: string;
+  write?: string;
+  /** The C expression of refuse, accept and fd checks. */
+  expr?: string;
+  fdKind?: string;
+  unbind?: string;
+}
+
+/** A request's ordered checks on an fd kind with an executable dispatch, and its answer when all pass. */
+export interface SnapshotPath {
+  kind: string;
+  checks: SnapshotCheck[];
+  end: string;
+}
+
+export interface SnapshotQuirk {
+  at: string;
+  name: string;
+  requests: string[];
+  unknownRequests?: true;
+  errno: string[];
+  /** Its condition: the dispatch checks that model it, or an expression. */
+  checks?: string[];
+  when?: string;
+}
+
 export interface SnapshotFd extends SnapshotOrigin {
   status?: string;
   rules: SnapshotRule[];
-  quirks: Array<{ at: string; name: string; requests: string[]; unknownRequests?: true; errno: string[] }>;
+  quirks: SnapshotQuirk[];
   unknownRequest?: string;
+  /** Fds with an executable dispatch: the path of every request in their scope. */
+  paths?: Record<string, SnapshotPath>;
 }
 
 export interface SnapshotDevice extends SnapshotOrigin {
@@ -127,7 +169,11 @@ export interface SnapshotDevice extends SnapshotOrigin {
   featureFilter: 'none' | 'blacklist' | 'allowlist';
   featureBlacklist?: string[];
   featureAllowlist?: string[];
+  /** The most queues the profile drives, when it limits them. */
+  maxQueues?: number;
   rules: SnapshotRule[];
+  /** Profiles that add checks to their fd's dispatch: the path of every request they accept. */
+  paths?: Record<string, SnapshotPath>;
 }
 
 export interface SnapshotChannel extends SnapshotOrigin {
@@ -153,6 +199,8 @@ const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 const num = (v: bigint): SnapshotNumber => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
 const atOf = (p: Position): string => `${p.file.split('/').pop() ?? p.file}:${p.line}:${p.col}`;
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
+
+const withPaths = (p: Record<string, SnapshotPath> | undefined): { paths?: Record<string, SnapshotPath> } => (p ? { paths: p } : {});
 
 function byName<T>(entries: Iterable<[string, T]>): Record<string, T> {
   return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -186,7 +234,74 @@ function rule(r: M.StatusRule): SnapshotRule {
   return { at: atOf(r.pos), requests: [...r.requests], requires: [...r.requires], forbids: [...r.forbids], ...(r.transition ? { transition: r.transition } : {}), owner: r.owner, unowned: r.unowned, error: r.error };
 }
 
+/**
+ * A type's layout on each ABI, ABIs and fields sorted by name. The field paths are the same on
+ * every ABI, so they are sorted once (this runs for every type, ABI and version of a lock file).
+ */
+function layouts(view: AbiView, key: string, abis: readonly Abi[]): Record<string, SnapshotLayout> {
+  const out: Record<string, SnapshotLayout> = {};
+  let order: string[] | undefined;
+  for (const abi of sortedAbis(abis)) {
+    const r = view.layout(abi, key);
+    const l = r.ok ? r.layout : { size: 0, align: 0, fields: [] };
+    const at = new Map<string, { offset: number; size: number }>();
+    for (const f of l.fields) if (f.path) at.set(f.path, f);
+    order ??= [...at.keys()].sort(byText);
+    const offsets: Record<string, number> = {};
+    const sizes: Record<string, number> = {};
+    for (const path of order) {
+      const f = at.get(path);
+      if (f) {
+        offsets[path] = f.offset;
+        sizes[path] = f.size;
+      }
+    }
+    out[abi.name] = { size: l.size, align: l.align, offsets, sizes };
+  }
+  return out;
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const abiOrder = new WeakMap<readonly Abi[], Abi[]>();
+function sortedAbis(abis: readonly Abi[]): Abi[] {
+  let s = abiOrder.get(abis);
+  if (!s) abiOrder.set(abis, (s = [...abis].sort((a, b) => byText(a.name, b.name))));
+  return s;
+}
+
 /** The snapshot of one version on the given ABIs. */
+function check(c: PathCheck): SnapshotCheck {
+  const out: SnapshotCheck = { at: atOf(c.pos), id: c.id, kind: c.kind, from: c.from, ...(c.error ? { error: c.error } : {}) };
+  switch (c.kind) {
+    case 'owner':
+      return { ...out, owner: c.owner };
+    case 'status':
+      return { ...out, requires: [...c.requires], forbids: [...c.forbids] };
+    case 'transition':
+      return { ...out, transition: c.transition };
+    case 'read':
+      return { ...out, read: c.read };
+    case 'write':
+      return { ...out, write: c.write };
+    case 'refuse':
+    case 'accept':
+      return { ...out, expr: c.expr };
+    case 'fd':
+      return { ...out, expr: c.expr, fdKind: c.fdKind, ...(c.unbind !== undefined ? { unbind: String(c.unbind) } : {}) };
+    default:
+      return out;
+  }
+}
+
+/** The paths of the requests a behaviour handles, keyed by request (sorted). */
+function paths(b: Behaviour | undefined, requests: readonly string[]): Record<string, SnapshotPath> | undefined {
+  if (!b?.executable) return undefined;
+  return byName(requests.map((r) => {
+    const p = b.path(r);
+    return [r, { kind: p.kind, checks: p.checks.map(check), end: p.end }];
+  }));
+}
+
 export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
   const families = byName(view.families.map((f) => [f.name, { ...origin(f), file: f.file.split('/').pop() ?? f.file, ...(f.header ? { header: f.header } : {}), imports: sorted(f.imports) }]));
   const constants = byName([...view.constants.values()].map((c) => [c.name, {
@@ -204,12 +319,7 @@ export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
     ...(e.item.argsz ? { argsz: true as const } : {}),
     ...(e.item.extension ? { extension: e.item.extension } : {}),
     members: e.item.members.filter(isMember).map(member),
-    layout: byName(abis.map((abi) => {
-      const r = view.layout(abi, e.key);
-      const l = r.ok ? r.layout : { size: 0, align: 0, fields: [] };
-      const named = l.fields.filter((f) => f.path);
-      return [abi.name, { size: l.size, align: l.align, offsets: byName(named.map((f) => [f.path, f.offset])), sizes: byName(named.map((f) => [f.path, f.size])) }];
-    })),
+    layout: layouts(view, e.key, abis),
   }]));
   const requests = byName(view.requests.map((r) => [r.item.name, {
     ...origin(r.item), family: r.family, macro: MACRO_OF[r.item.encoding], type: hex(r.type), nr: hex(r.nr),
@@ -217,12 +327,16 @@ export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
     pass: r.item.pass, data: r.item.data, scope: sorted(r.item.scope),
     ...(r.item.quirk ? { quirk: r.item.quirk } : {}),
     ...(r.item.deprecated ? { deprecated: r.item.deprecated } : {}),
-    number: byName(abis.map((abi) => [abi.name, hex(view.number(r, abi))])),
+    number: Object.fromEntries(sortedAbis(abis).map((abi) => [abi.name, hex(view.number(r, abi))])),
   }]));
   const fds = byName([...view.fds.values()].map((fd) => [fd.name, {
     ...origin(fd), ...(fd.status ? { status: fd.status } : {}), rules: fd.rules.map(rule),
-    quirks: fd.quirks.map((q) => ({ at: atOf(q.pos), name: q.name, requests: [...q.requests], ...(q.unknownRequests ? { unknownRequests: true as const } : {}), errno: [...q.errno] })),
+    quirks: fd.quirks.map((q) => ({
+      at: atOf(q.pos), name: q.name, requests: [...q.requests], ...(q.unknownRequests ? { unknownRequests: true as const } : {}), errno: [...q.errno],
+      ...(q.checks.length ? { checks: [...q.checks] } : {}), ...(q.when ? { when: q.when } : {}),
+    })),
     ...(fd.unknownRequest ? { unknownRequest: fd.unknownRequest } : {}),
+    ...withPaths(paths(view.behaviour(fd.name), view.requests.filter((r) => r.item.scope.includes(fd.name)).map((r) => r.item.name))),
   }]));
   const devices = byName([...view.devices.values()].map((d) => [d.name, {
     ...origin(d), fd: d.fd, ...(d.deviceId ? { deviceId: d.deviceId } : {}),
@@ -230,7 +344,9 @@ export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
     featureFilter: view.featureFilter(d.name)?.kind ?? 'none',
     ...(d.featureBlacklist ? { featureBlacklist: sorted(d.featureBlacklist) } : {}),
     ...(d.featureAllowlist ? { featureAllowlist: sorted(d.featureAllowlist) } : {}),
+    ...(d.maxQueues !== undefined ? { maxQueues: d.maxQueues } : {}),
     rules: d.rules.map(rule),
+    ...withPaths(d.dispatch.length ? paths(view.behaviour(d.fd, d.name), [...view.accepted(d.name)]) : undefined),
   }]));
   const channels = byName([...view.channels.values()].map((c) => [c.name, { ...origin(c), fds: sorted(c.fds), records: c.records.map((r) => ({ type: r.type, direction: r.direction, ...(r.when ? { when: r.when } : {}) })) }]));
   return { format: SNAPSHOT_FORMAT, version: view.version, abis: abis.map((a) => a.name), families, constants, sets, types, requests, fds, devices, channels };
