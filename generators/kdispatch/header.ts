@@ -1,0 +1,119 @@
+// generated/kernel/<profile>.h: the driver interface of one profile's dispatch. The driver
+// defines the opaque device struct, implements the three hooks and one handler per request,
+// and calls <profile>_ioctl(); a missing handler is a link error.
+import { displayWidth, includeGuard } from '../../src/emit/c/index.ts';
+import { handlerParams, checkList } from './handler.ts';
+import { funcDoc, structDoc } from './kdoc.ts';
+import { profileNames } from './names.ts';
+import type { ProfilePlan } from './plan.ts';
+import { WIDTH, wrap } from './wrap.ts';
+
+/** A declaration within 80 columns: wrapped after commas, or with the return type on its own line. */
+export function prototype(ret: string, name: string, params: readonly string[], end = ';'): string[] {
+  const head = ret.endsWith('*') ? `${ret}${name}` : `${ret} ${name}`;
+  const lines = wrap('', `${head}(${params.join(', ')})${end}`);
+  if (lines.every((l) => displayWidth(l) <= WIDTH)) return lines;
+  return [ret.trimEnd(), ...wrap('', `${name}(${params.join(', ')})${end}`)];
+}
+
+export function renderHeader(p: ProfilePlan, file: string): string {
+  const n = profileNames(p);
+  const guard = includeGuard(file);
+  const out: string[] = [`#ifndef ${guard}`, `#define ${guard}`, '', '#include <linux/types.h>', ...p.typeHeaders.map((h) => `#include <${h}>`), ''];
+  out.push('struct eventfd_ctx;', '');
+  out.push(
+    '/*',
+    ` * The device as the driver defines it; the dispatch only passes it to the`,
+    ` * hooks and handlers below.`,
+    ' */',
+    `struct ${n.dev};`,
+    '',
+  );
+  if (p.facts.length) {
+    out.push(
+      ...structDoc(n.facts, `What the checks of ${p.profile} know of the device.`, p.facts.map((f) => [f.name, f.doc] as const), [
+        `The driver fills it once the device is known; ${n.readFacts}() hands it to the dispatch.`,
+      ]),
+      `struct ${n.facts} {`,
+      ...p.facts.map((f) => `\t${f.type} ${f.name};`),
+      '};',
+      '',
+    );
+  }
+  out.push(
+    ...funcDoc({
+      name: n.isOwner,
+      brief: 'Hook: whether the caller owns the device.',
+      params: [['dev', 'The device.']],
+      description: ['Must not change any state: the dispatch may call it before a later check refuses.'],
+      returns: 'true when the calling process owns @dev (VHOST_SET_OWNER succeeded for it).',
+    }),
+    ...prototype('bool', n.isOwner, [`struct ${n.dev} *dev`]),
+    '',
+    ...funcDoc({
+      name: n.readStatus,
+      brief: 'Hook: the device status byte, as the device reports it.',
+      params: [['dev', 'The device.']],
+      description: ['Must not change any state: the dispatch may call it before a later check refuses.'],
+      returns: 'the current status (the VIRTIO_CONFIG_S_* bits).',
+    }),
+    ...prototype(p.statusType, n.readStatus, [`struct ${n.dev} *dev`]),
+  );
+  if (p.facts.length) {
+    out.push(
+      '',
+      ...funcDoc({
+        name: n.readFacts,
+        brief: 'Hook: the facts the checks read.',
+        params: [['dev', 'The device.']],
+        description: ['Must not change any state: the dispatch may call it before a later check refuses.'],
+        returns: `the device's facts; never NULL.`,
+      }),
+      ...prototype(`const struct ${n.facts} *`, n.readFacts, [`struct ${n.dev} *dev`]),
+    );
+  }
+  for (const r of p.requests.filter((x) => x.handler)) {
+    const params = handlerParams(n, r);
+    out.push(
+      '',
+      ...funcDoc({
+        name: n.handler(r),
+        brief: `Handler of ${r.request}, called once every check passed.`,
+        params: params.map((x) => [x.name, x.doc] as const),
+        description: [r.doc, `Checked before, in this order: ${checkList(r)}.`],
+        returns: '0 (or a positive value) on success, else a negative errno.',
+      }),
+      ...prototype('long', n.handler(r), params.map((x) => x.decl)),
+    );
+  }
+  out.push(
+    '',
+    ...funcDoc({
+      name: n.ioctl,
+      brief: `Dispatch one ioctl of a ${p.profile} device.`,
+      params: [['dev', 'The device.'], ['cmd', 'The full request number.'], ['argp', "The caller's argument (user memory)."]],
+      description: [`Checks in the spec's order, then the request's handler. A request outside the profile is -ENOIOCTLCMD.`],
+      context: 'Process context; the caller serialises calls on one device.',
+      returns: "the handler's result, or the negative errno of the check that refused.",
+    }),
+    ...prototype('long', n.ioctl, [`struct ${n.dev} *dev`, 'unsigned int cmd', 'void __user *argp']),
+  );
+  if (p.requests.some((r) => r.compat)) {
+    out.push(
+      '',
+      '#ifdef CONFIG_COMPAT',
+      ...funcDoc({
+        name: n.compatIoctl,
+        brief: `Dispatch one ioctl of a 32-bit caller.`,
+        params: [['dev', 'The device.'], ['cmd', 'The full request number.'], ['arg', "The caller's argument, a 32-bit user pointer."]],
+        description: ['Serves the requests whose number and argument layout are the same on i386 as on x86_64; any other is -ENOIOCTLCMD.'],
+        context: 'Process context; the caller serialises calls on one device.',
+        returns: `what ${n.ioctl}() returns.`,
+      }),
+      ...prototype('long', n.compatIoctl, [`struct ${n.dev} *dev`, 'unsigned int cmd', 'unsigned long arg']),
+      '#endif',
+    );
+  }
+  out.push('', `#endif /* ${guard} */`, '');
+  return out.join('\n');
+}
