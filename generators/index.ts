@@ -2,6 +2,8 @@
 import type { Emitter } from '../src/emit/index.ts';
 
 export async function loadEmitters(): Promise<Emitter[]> {
-  const { uapiEmitter } = await import('./uapi/index.ts');
-  return [uapiEmitter];
+  const [{ uapiEmitter }, { docsEmitter }, { abiEmitter }, { kdispatchEmitter }] = await Promise.all([
+    import('./uapi/index.ts'), import('./docs/index.ts'), import('./abi/index.ts'), import('./kdispatch/index.ts'),
+  ]);
+  return [uapiEmitter, docsEmitter, abiEmitter, kdispatchEmitter];
 }

@@ -1,8 +1,8 @@
 // `gen`: run every emitter in memory, then hand all files to the writer at once.
 import { relative } from 'node:path';
 import { loadEmitters } from '../../generators/index.ts';
-import { regenCommand, runEmitters, type Emitter } from '../emit/index.ts';
-import type { AbiView } from '../model/index.ts';
+import { regenCommand, runEmitters, type Emitter, type HistorySpec } from '../emit/index.ts';
+import type { AbiView, Spec } from '../model/index.ts';
 import { checkOutputs, writeOutputs, WriterError } from '../writer/index.ts';
 
 export interface GenOptions {
@@ -12,13 +12,16 @@ export interface GenOptions {
   outArg: string;
   specDir: string;
   check: boolean;
+  /** The whole spec and its history specs, for emitters that read more than one version (docs). */
+  spec?: Spec;
+  history?: readonly HistorySpec[];
 }
 
 /** Runs the emitters (all of generators/ unless given) and writes or checks their output. */
 export async function generate(view: AbiView, opts: GenOptions, emitters?: readonly Emitter[]): Promise<number> {
   emitters ??= await loadEmitters();
   const command = regenCommand({ specDir: opts.specDir, version: view.version, out: opts.outArg });
-  const files = runEmitters(view, emitters, { specDir: opts.specDir, command });
+  const files = runEmitters(view, emitters, { specDir: opts.specDir, command, ...(opts.spec ? { spec: opts.spec } : {}), ...(opts.history ? { history: opts.history } : {}) });
   const plan = { root: opts.out, owned: emitters.map((e) => e.owns), files };
   const where = relative(process.cwd(), opts.out) || '.';
   // Every filesystem failure of the writer is a one-line WriterError: print it, exit 2, no stack trace.

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { blockingFindings, lint } from '../lint/index.ts';
 import { ABIS, ABI_NAMES, findAbi, openSpec, snapshot, snapshotJson, type KnownVersion, type Spec } from '../model/index.ts';
 import { parseArgs, UsageError, type FlagSpec } from './args.ts';
+import { packagedSpecNotice, resolveSpecTarget } from './spec-location.ts';
 import { countBySeverity, printDiagnostics, type Format } from './output.ts';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
@@ -20,6 +21,8 @@ Commands:
   lint       run the ABI lint rules (docs/rules.md) at every listed version
   gen        generate headers and bindings into generated/
   dump       print the resolved model as JSON
+  explain    say what a raw request number (strace, an oops) or a name is, on every ABI and version
+  diff       compare the ABI of two specs, git refs or versions (docs/compat-rules.md)
 
 Common options:
   [SPEC]            spec folder or file, as the last argument or with --spec (default: spec)
@@ -47,6 +50,17 @@ generated). All files are staged and moved into place together; if any generator
 nothing is written. Lint findings of severity error at VERSION (a request-number collision,
 say) stop gen unless the spec suppresses them with a reason. --check writes nothing: it prints
 a unified diff of every stale file and exits 1 when generated/ is out of date.`,
+  explain: `Usage: ioctl-abi explain <VALUE|NAME> [--arch ABI] [--at VERSION|PROPOSAL] [--spec DIR] [--format text|json]
+
+VALUE is a request number as strace or a kernel log prints it: hex (0x4008af70), decimal
+(1074311024), a negative int or a sign-extended 64-bit value. explain names every request with
+that number on each ABI and version of the spec and of the proposals in <spec>/history/ (the
+2019 vhost-mdev postings), requests that share it on different fd kinds included, with its
+_IOC fields (dir, type, nr, size) in the generic, powerpc/mips/sparc/alpha and parisc encodings
+and the argument's layout. A number nothing has gets its _IOC fields and the known requests of
+the same type, nearest nr first. NAME is a request, a struct or union, or a constant.
+--arch limits the answer to one ABI, --at to one kernel version or proposal (vhost-mdev-v2).
+Exit 0 when something matched, 1 when nothing did, 2 on usage or spec errors.`,
   dump: `Usage: ioctl-abi dump --json [SPEC] [--at VERSION] [--arch ABI]
 
 Prints the AbiSnapshot of VERSION (default: newest; docs/snapshot.md): stable, sorted JSON of
@@ -61,14 +75,17 @@ function formatOf(flags: Record<string, string | boolean>): Format {
   return f;
 }
 
-/** The spec target: the positional argument or --spec (not both), else spec/. */
+/** The spec target: the positional argument or --spec (not both), else spec/, else the packaged spec. */
 function specTarget(flags: Record<string, string | boolean>, positionals: string[]): string {
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' (one spec folder or file)`);
   const [given] = positionals;
   if (given !== undefined && flags.spec !== undefined && resolve(given) !== resolve(String(flags.spec))) {
     throw new UsageError(`two specs given: '${given}' and --spec '${String(flags.spec)}'`);
   }
-  return given ?? (flags.spec === undefined ? 'spec' : String(flags.spec));
+  // Nothing given and no spec/ here: the spec shipped in the package, said on stderr.
+  const t = resolveSpecTarget(given ?? (flags.spec === undefined ? undefined : String(flags.spec)), process.cwd());
+  if (t.packaged) process.stderr.write(packagedSpecNotice(t.path));
+  return t.path;
 }
 
 function load(target: string, format: Format): Spec | undefined {
@@ -95,18 +112,23 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP.main}\n`);
     return command ? EXIT.ok : EXIT.usage;
   }
+  // diff reads two specs (folders, git refs, versions): its own arguments and flow.
+  if (command === 'diff') return (await import('./diff.ts')).runDiff(rest);
   if (!(command in HELP) || command === 'main') throw new UsageError(`unknown command '${command}' (try --help)`);
   const extra: Record<string, FlagSpec> = {
     validate: {},
     lint: { at: 'string' },
     gen: { at: 'string', out: 'string', check: 'boolean' },
     dump: { json: 'boolean', at: 'string', arch: 'string' },
+    explain: { at: 'string', arch: 'string' },
   };
   const { flags, positionals } = parseArgs(rest, { ...COMMON, ...extra[command] });
   if (flags.help) {
     process.stdout.write(`${HELP[command]}\n`);
     return EXIT.ok;
   }
+  // explain's positional is the value or name, not a spec: its own flow (src/cli/explain.ts).
+  if (command === 'explain') return (await import('./explain.ts')).explain(flags, positionals);
   const format = formatOf(flags);
   const target = specTarget(flags, positionals);
   if (command === 'dump' && !flags.json) throw new UsageError('dump needs --json (the only output format)');
@@ -136,12 +158,21 @@ async function run(argv: string[]): Promise<number> {
         printDiagnostics(blocking, format, `gen: ${countBySeverity(blocking)} at ${at}; nothing written (fix them, or suppress each with a reason)`);
         return EXIT.usage;
       }
+      const specDir = statSync(target).isFile() ? dirname(target) : target;
+      // The proposals of <specDir>/history/ (the docs' version matrix); a broken one is a spec error.
+      const history = (await import('./history.ts')).openHistory(specDir);
+      if (!history.ok) {
+        printDiagnostics([...history.diagnostics], format, `spec invalid (history): ${countBySeverity([...history.diagnostics])}`);
+        return EXIT.usage;
+      }
       const { generate } = await import('./gen.ts');
       return generate(spec.at(at), {
         out: resolve(String(flags.out ?? 'generated')),
         outArg: String(flags.out ?? 'generated'),
-        specDir: statSync(target).isFile() ? dirname(target) : target,
+        specDir,
         check: Boolean(flags.check),
+        spec,
+        history: history.history,
       });
     }
   }
