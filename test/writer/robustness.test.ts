@@ -374,6 +374,8 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
   let base: string;
   let spec: string;
   let template: string;
+  /** The subtree the writer tries first (it goes in sorted order): where a refusal is reported. */
+  const first = (): string => fs.readdirSync(template).filter((n) => !n.startsWith('.')).sort()[0] as string;
 
   beforeAll(() => {
     for (const tool of ['runuser', 'mount', 'chattr']) expect(spawnSync('which', [tool]).status, `${tool} is needed by these tests`).toBe(0);
@@ -434,7 +436,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
     const { out } = staleCopy('subtree-owned');
     sh('chown', 'nobody', out);
     const before = hashTree(out, true);
-    expectRefusal(gen('nobody', out), `cannot write ${out}/uapi: permission denied (owned by root, uid 0, mode 0755); nothing was changed; run as that user or pass --out DIR`);
+    expectRefusal(gen('nobody', out), `cannot write ${out}/${first()}: permission denied (owned by root, uid 0, mode 0755); nothing was changed; run as that user or pass --out DIR`);
     expect(hashTree(out, true)).toBe(before);
     expectNoTemps(out);
   });
@@ -454,7 +456,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
     sh('chmod', '-R', 'a+rwX', out);
     fs.chmodSync(out, 0o1777);
     const before = hashTree(out, true);
-    expectRefusal(gen('nobody', out), `cannot write ${out}/uapi: operation not permitted (owned by root, uid 0, mode 0777, in sticky folder ${out}: only the owner may move or delete it); nothing was changed; run as that user or pass --out DIR`);
+    expectRefusal(gen('nobody', out), `cannot write ${out}/${first()}: operation not permitted (owned by root, uid 0, mode 0777, in sticky folder ${out}: only the owner may move or delete it); nothing was changed; run as that user or pass --out DIR`);
     expect(hashTree(out, true)).toBe(before);
     expectNoTemps(out);
   });
@@ -499,7 +501,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
     it(`a full tmpfs (${free} free), gen as root (ENOSPC)`, () => {
       const dir = path.join(base, `enospc-${free.replace(/ /g, '-')}`);
       fs.mkdirSync(dir, { mode: 0o755 });
-      sh('mount', '-t', 'tmpfs', '-o', 'size=1m,mode=0755', 'tmpfs', dir);
+      sh('mount', '-t', 'tmpfs', '-o', 'size=16m,mode=0755', 'tmpfs', dir);
       cleanups.push(() => sh('umount', dir));
       const out = path.join(dir, 'gen');
       fs.cpSync(template, out, { recursive: true, preserveTimestamps: true });
@@ -517,7 +519,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
       const before = hashTreeIgnoringDirMtimes(out);
       const r = gen('root', out);
       // With no room at all the lock file cannot be written; with a little, the staging tree cannot.
-      const where = free === 'none' ? out : `${out}/uapi`;
+      const where = free === 'none' ? out : `${out}/${first()}`;
       expectRefusal(r, `cannot write ${where}: no space left on device; nothing was changed; free some space or pass --out DIR`);
       expect(hashTreeIgnoringDirMtimes(out)).toBe(before);
       expectNoTemps(out);
@@ -531,7 +533,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
     const before = hashTree(dir, true);
     expectRefusal(gen('root', path.join(dir, 'file/gen')), `cannot write ${dir}/file/gen: ${dir}/file is a file, not a folder; move it away or pass --out DIR`);
     const check = gen('root', path.join(dir, 'file/gen'), '--check');
-    expectRefusal(check, `cannot read ${dir}/file/gen/uapi: ${dir}/file is a file, not a folder; move it away`);
+    expectRefusal(check, `cannot read ${dir}/file/gen/${first()}: ${dir}/file is a file, not a folder; move it away`);
     expect(hashTree(dir, true)).toBe(before);
   });
 
@@ -567,7 +569,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
     const stuck = path.join(out, `.staging-${DEAD}-uapi`);
     fs.cpSync(path.join(out, 'uapi'), stuck, { recursive: true });
     sh('chown', 'nobody', out);
-    sh('chown', '-R', 'nobody', path.join(out, 'uapi'));
+    for (const sub of fs.readdirSync(out).filter((n) => !n.startsWith('.'))) sh('chown', '-R', 'nobody', path.join(out, sub));
     const before = hashTreeIgnoringDirMtimes(out);
     // Removal goes depth-first in sorted order: the first refusal is a header in linux/, a folder of root.
     expectRefusal(gen('nobody', out), `cannot remove leftover ${stuck}: permission denied on ${stuck}/linux (owned by root, uid 0, mode 0755); run as that user or pass --out DIR`);
