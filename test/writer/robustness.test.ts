@@ -374,6 +374,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
   let base: string;
   let spec: string;
   let template: string;
+  let nodeForNobody = process.execPath;
   /** The subtree the writer tries first (it goes in sorted order): where a refusal is reported. */
   const first = (): string => fs.readdirSync(template).filter((n) => !n.startsWith('.')).sort()[0] as string;
 
@@ -386,6 +387,12 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
     spec = path.join(base, 'spec');
     fs.cpSync(path.join(REPO, 'spec'), spec, { recursive: true });
     sh('chmod', '-R', 'a+rX', spec);
+    // This node may live where nobody cannot reach it (the LTS runs use ~root/.cache): a copy can.
+    if (spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status !== 0) {
+      nodeForNobody = path.join(base, 'node');
+      fs.copyFileSync(process.execPath, nodeForNobody);
+      fs.chmodSync(nodeForNobody, 0o755);
+    }
     template = path.join(base, 'template');
     const r = gen('root', template);
     expect(r.status, r.stderr).toBe(0);
@@ -398,7 +405,7 @@ describe('the CLI on file systems that refuse: exit 2, one line, nothing changed
 
   function gen(user: 'root' | 'nobody', out: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
     const argv = [BIN, 'gen', '--spec', spec, '--out', out, ...extra];
-    const [cmd, args] = user === 'root' ? [process.execPath, argv] : ['runuser', ['-u', 'nobody', '--', process.execPath, ...argv]];
+    const [cmd, args] = user === 'root' ? [process.execPath, argv] : ['runuser', ['-u', 'nobody', '--', nodeForNobody, ...argv]];
     const r = spawnSync(cmd, args as string[], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
