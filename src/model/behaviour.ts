@@ -1,7 +1,7 @@
 // What the spec says an fd kind does with a request: which status rules apply, which one a
 // given state violates, and which quirks the spec records. The lab compares measurements with
 // this; the kernel dispatch generator will turn the same rules into code.
-import { requestPath, runPath, type CallInput, type DispatchContext, type Outcome, type PathCheck, type RequestPath } from './dispatch.ts';
+import { dropsBits, requestPath, runPath, statusGateFails, type CallInput, type DispatchContext, type Outcome, type PathCheck, type RequestPath } from './dispatch.ts';
 import type { DeviceProfile, Fact, FdKind, Quirk, StatusRule } from './types.ts';
 
 /** The caller's side of a request: does it own the device, the device status, the value it passes. */
@@ -48,24 +48,17 @@ export interface Behaviour {
 
 /** Whether the state violates the rule. */
 export function violates(rule: StatusRule, state: RequestState, bits: ReadonlyMap<string, bigint>): boolean {
-  const mask = (names: readonly string[]): bigint => names.reduce((a, n) => a | (bits.get(n) ?? 0n), 0n);
   if (rule.owner && !state.owner) return true;
   if (rule.unowned && state.owner) return true;
-  if (rule.forbids.length && (state.status & mask(rule.forbids)) !== 0n) return true;
-  const required = mask(rule.requires);
-  if (rule.requires.length && (state.status & required) !== required) return true;
-  // A status may only gain bits, or go back to 0 (a reset).
-  if (rule.transition === 'only-add-bits-or-reset' && state.value !== undefined && state.value !== 0n && (state.status & ~state.value) !== 0n) return true;
-  return false;
+  if (statusGateFails(state.status, rule.requires, rule.forbids, bits)) return true;
+  return rule.transition === 'only-add-bits-or-reset' && state.value !== undefined && dropsBits(state.status, state.value);
 }
 
 /** Whether an owner, status or transition check of a path refuses the state (other checks need the argument). */
 function gateFails(c: PathCheck, state: RequestState, bits: ReadonlyMap<string, bigint>): boolean {
-  const mask = (names: readonly string[]): bigint => names.reduce((a, n) => a | (bits.get(n) ?? 0n), 0n);
   if (c.kind === 'owner') return state.owner !== (c.owner === 'required');
-  if (c.kind === 'status') return (state.status & mask(c.requires)) !== mask(c.requires) || (state.status & mask(c.forbids)) !== 0n;
-  if (c.kind === 'transition') return state.value !== undefined && state.value !== 0n && (state.status & ~state.value) !== 0n;
-  return false;
+  if (c.kind === 'status') return statusGateFails(state.status, c.requires, c.forbids, bits);
+  return c.kind === 'transition' && state.value !== undefined && dropsBits(state.status, state.value);
 }
 
 export function behaviourOf(fd: FdKind, device: DeviceProfile | undefined, accepted: ReadonlySet<string>, ctx: DispatchContext): Behaviour {

@@ -69,6 +69,16 @@ function scalar(bytes: Uint8Array, offset: number, size: number, type: CType, ab
   return { value: readInt(bytes, offset, size, signed, abi.bigEndian), unsigned: !signed && size >= 4, wide: size > 4 };
 }
 
+/** A status gate: a required bit is clear or a forbidden one is set. One meaning for rules and checks. */
+export function statusGateFails(status: bigint, requires: readonly string[], forbids: readonly string[], bits: ReadonlyMap<string, bigint>): boolean {
+  const mask = (names: readonly string[]): bigint => names.reduce((m, n) => m | (bits.get(n) ?? 0n), 0n);
+  const need = mask(requires);
+  return (status & need) !== need || (status & mask(forbids)) !== 0n;
+}
+
+/** The status transition: a new status other than 0 (a reset) may only add bits. */
+export const dropsBits = (status: bigint, next: bigint): boolean => next !== 0n && (status & ~next) !== 0n;
+
 /** Inlines sequences and places profile checks; lifetimes are already projected. */
 export function requestPath(fd: M.FdKind, device: M.DeviceProfile | undefined, request: string): RequestPath {
   const sequences = new Map(fd.sequences.map((s) => [s.name, s]));
@@ -126,7 +136,6 @@ export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContex
     return c?.value === undefined ? undefined : { value: c.value, unsigned: c.unsigned ?? false, wide: c.wide ?? false };
   };
   const truth = (expr: string): boolean => evaluate(expr, { lookup }).value !== 0n;
-  const mask = (names: readonly string[]): bigint => names.reduce((m, n) => m | (ctx.statusBits.get(n) ?? 0n), 0n);
   const passed: string[] = [];
   try {
     for (const c of path.checks) {
@@ -135,16 +144,12 @@ export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContex
         case 'owner':
           if (input.owner !== (c.owner === 'required')) return refuse();
           break;
-        case 'status': {
-          const need = mask(c.requires);
-          if ((input.status & need) !== need || (input.status & mask(c.forbids)) !== 0n) return refuse();
+        case 'status':
+          if (statusGateFails(input.status, c.requires, c.forbids, ctx.statusBits)) return refuse();
           break;
-        }
-        case 'transition': {
-          const next = lookup('arg')?.value ?? 0n;
-          if (next !== 0n && (input.status & ~next) !== 0n) return refuse();
+        case 'transition':
+          if (dropsBits(input.status, lookup('arg')?.value ?? 0n)) return refuse();
           break;
-        }
         case 'read':
         case 'write':
           if (input.arg === null) return refuse();
