@@ -3,7 +3,6 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
-import { blockingFindings, lint } from '../lint/index.ts';
 import { ABIS, ABI_NAMES, findAbi, openSpec, snapshot, snapshotJson, type KnownVersion, type Spec } from '../model/index.ts';
 import { parseArgs, UsageError, type FlagSpec } from './args.ts';
 import { packagedSpecNotice, resolveSpecTarget } from './spec-location.ts';
@@ -142,6 +141,7 @@ async function run(argv: string[]): Promise<number> {
       printDiagnostics([...spec.diagnostics], format, `spec ok: ${spec.model.families.length} families, versions ${spec.versions.join(', ')}`);
       return EXIT.ok;
     case 'lint': {
+      const { lint } = await import('../lint/index.ts');
       const r = lint(spec, version ? [version] : spec.versions);
       const mine = (d: Diagnostic): boolean => spec.focus === undefined || d.file === spec.focus;
       const all: Diagnostic[] = [...r.findings, ...r.unused].filter(mine);
@@ -153,6 +153,7 @@ async function run(argv: string[]): Promise<number> {
       return EXIT.ok;
     case 'gen': {
       const at = version ?? spec.newest;
+      const { blockingFindings } = await import('../lint/index.ts');
       const blocking = blockingFindings(spec, at);
       if (blocking.length) {
         printDiagnostics(blocking, format, `gen: ${countBySeverity(blocking)} at ${at}; nothing written (fix them, or suppress each with a reason)`);
