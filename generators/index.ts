@@ -2,8 +2,8 @@
 import type { Emitter } from '../src/emit/index.ts';
 
 export async function loadEmitters(): Promise<Emitter[]> {
-  const [{ uapiEmitter }, { docsEmitter }, { abiEmitter }, { kdispatchEmitter }] = await Promise.all([
-    import('./uapi/index.ts'), import('./docs/index.ts'), import('./abi/index.ts'), import('./kdispatch/index.ts'),
+  const [{ uapiEmitter }, { docsEmitter }, { abiEmitter }, { kdispatchEmitter }, { tsEmitter }] = await Promise.all([
+    import('./uapi/index.ts'), import('./docs/index.ts'), import('./abi/index.ts'), import('./kdispatch/index.ts'), import('./ts/index.ts'),
   ]);
-  return [uapiEmitter, docsEmitter, abiEmitter, kdispatchEmitter];
+  return [uapiEmitter, docsEmitter, abiEmitter, kdispatchEmitter, tsEmitter];
 }

@@ -1,4 +1,5 @@
-// npm run build (also prepack): src/ and generators/ to JavaScript + declarations in dist/, the
+// npm run build (also prepack): src/, generators/ and generated/ts (the TypeScript bindings) to
+// JavaScript + declarations in dist/, the
 // files the code reads next to itself (generators/uapi/header.hbs), and the schema validator
 // compiled from spec/schema at build time. dist/ is what the installed package runs.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { writeValidator } from './build-schema.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
-const SOURCES = ['src', 'generators'];
+const SOURCES = ['src', 'generators', 'generated/ts'];
 const VALIDATOR = 'src/load/schema-validator.gen';
 
 function walk(dir: string): string[] {

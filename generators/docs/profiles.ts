@@ -1,6 +1,6 @@
 // fd kinds (rules, quirks), request sets, device profiles (request sets, feature filters, the
 // state diagram of their status rules) and message channels, at one version each.
-import { ABIS, type AbiView, type Channel, type DeviceProfile, type FdKind, type RequestSet } from '../../src/model/index.ts';
+import { ABIS, type AbiView, type Channel, type ChannelCheck, type DeviceProfile, type FdKind, type RequestSet } from '../../src/model/index.ts';
 import { ruleCondition } from '../../src/explain/words.ts';
 import { link, typeLink, type Ctx } from './context.ts';
 import { cell, code, table, text } from './markdown.ts';
@@ -77,5 +77,30 @@ export function channelBody(ctx: Ctx, view: AbiView, c: Channel): string[] {
     const l = x86_64 ? view.layout(x86_64, r.type) : undefined;
     return [r.direction, typeLink(ctx, r.type), r.when ? link(ctx, `const:${r.when}`) : 'always', l?.ok ? String(l.layout.size) : '', cell(r.doc)];
   });
-  return [...(c.doc ? [text(c.doc), ''] : []), `On: ${c.fds.map((f) => link(ctx, `fd:${f}`)).join(', ')}.`, '', ...table(['direction', 'record', 'when', 'bytes on x86_64', 'doc'], rows)];
+  return [...(c.doc ? [text(c.doc), ''] : []), `On: ${c.fds.map((f) => link(ctx, `fd:${f}`)).join(', ')}.`, '', ...table(['direction', 'record', 'when', 'bytes on x86_64', 'doc'], rows), ...writeSteps(ctx, c)];
+}
+
+/** A channel's executable write(): the form each leading value selects, then its ordered checks. */
+function writeSteps(ctx: Ctx, c: Channel): string[] {
+  const w = c.write;
+  if (!w) return [];
+  const forms = c.records.filter((r) => r.direction === 'write' && r.form).map((r) => `${link(ctx, `const:${r.form}`)} selects ${typeLink(ctx, r.type)}`);
+  const handler = w.handler;
+  const step = (k: ChannelCheck, inHandler: boolean): string => {
+    const what = k.kind === 'effect' ? `${k.effect}${k.when ? ` when ${code(k.when)}` : ''}`
+      : k.kind === 'refuse' ? `refused when ${code(k.expr)}`
+      : k.kind === 'accept' ? `accepted at once when ${code(k.expr)}`
+      : k.kind === 'owner' ? `the caller must ${k.owner === 'required' ? '' : 'not '}own the device`
+      : k.kind === 'status' ? `status ${[...k.requires.map((b) => `${b} set`), ...k.forbids.map((b) => `${b} clear`)].join(', ')}`
+      : 'always refused';
+    const errno = k.kind === 'effect' || k.kind === 'accept' ? '' : inHandler && handler ? ` → **${handler.surfacesAs}** (the handler's ${k.error ?? 'EINVAL'})` : ` → **${k.error ?? 'EINVAL'}**`;
+    return `${code(k.id)}: ${what}${errno}${k.doc ? `. ${text(k.doc)}` : ''}`;
+  };
+  const steps = [...w.checks.map((k) => step(k, false)), ...(handler?.checks ?? []).map((k) => step(k, true)), `all passed → **${code(w.returns)}** bytes`];
+  return [
+    '',
+    `*write()* (executable${w.since ? ` from ${w.since}` : ''}): the leading field picks the form (${forms.join(', ')}); ${w.lets.map((l) => `${code(l.name)} is ${code(l.value)}${l.when ? ` when ${code(l.when)}, else ${code(l.otherwise ?? '0')}` : ''}`).join('; ') || 'no names of its own'}. ${w.doc ? text(w.doc) : ''}`.trimEnd(),
+    '',
+    ...steps.map((x, i) => `${i + 1}. ${x}`),
+  ];
 }

@@ -1,7 +1,7 @@
 // One request: its macro, type, nr and argument, the real data direction, the fd kinds and
 // device profiles that take it, its number on every ABI, and the checks the spec knows.
 import { ABIS, MACRO_OF, type AbiView, type Behaviour, type Request, type RequestPath } from '../../src/model/index.ts';
-import { checkText, ruleCondition } from '../../src/explain/words.ts';
+import { checkResult, checkText, ruleCondition } from '../../src/explain/words.ts';
 import { link, once, typeLink, type Ctx } from './context.ts';
 import { cell, code, hex, table, text } from './markdown.ts';
 import { at, behaviourOf, numbersOf } from './memo.ts';
@@ -37,8 +37,8 @@ function pathSteps(b: Behaviour, name: string): string[] {
   if (p.kind === 'unmodelled') return ['not modelled'];
   const steps = p.checks.map((c) => {
     const where = c.from === 'dispatch' ? '' : ` *(${text(c.from)})*`;
-    const result = c.kind === 'accept' ? '**0**' : `**${c.error ?? 'EINVAL'}**`;
-    return `${code(c.id)}: ${checkText(c, code)} → ${result}${where}${c.doc ? `. ${text(c.doc)}` : ''}`;
+    const result = checkResult(c);
+    return `${code(c.id)}: ${checkText(c, code)}${result ? ` → **${result}**` : ''}${where}${c.doc ? `. ${text(c.doc)}` : ''}`;
   });
   steps.push(p.kind === 'handled' ? 'all passed → **0**' : `not handled here → **${p.end}**`);
   // Quirks that no check models are still facts about the request.

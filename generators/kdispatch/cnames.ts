@@ -6,9 +6,9 @@ export function cIdent(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
 }
 
-/** A handler's name part: the request without its family prefix (VHOST_VDPA_GET_CONFIG -> get_config). */
+/** A handler's name part: the request without its family prefix (VHOST_VDPA_GET_CONFIG -> get_config, VHOST_MDEV_GET_STATUS -> get_status). */
 export function shortName(request: string): string {
-  return request.replace(/^(?:VHOST_VDPA|VHOST|VDUSE|VFIO)_/, '').toLowerCase();
+  return request.replace(/^(?:VHOST_VDPA|VHOST_MDEV|VHOST|VDUSE|VFIO)_/, '').toLowerCase();
 }
 
 // Kernel code spells the fixed-width types without underscores (checkpatch: PREFER_KERNEL_TYPES).

@@ -24,6 +24,10 @@ export interface ExprScope {
   /** Facts by name, with the C type of their field in the facts struct. */
   readonly facts: ReadonlyMap<string, FactType>;
   isConstant(name: string): boolean;
+  /** The C spelling of a spec constant (its own name, or the profile's name for a historic one). */
+  spell(name: string): string;
+  /** `minsz` of an argsz argument as C (offsetofend(struct T, field)). */
+  readonly minsz?: string;
 }
 
 export interface CExpr {
@@ -63,6 +67,10 @@ function name(tok: string, scope: ExprScope, uses: Set<'owner' | 'status' | 'fac
     uses.add('facts');
     return type === 'u32' && near.some((t) => WRAPS.has(t)) ? `(u64)facts->${fact}` : `facts->${fact}`;
   }
+  if (tok === 'minsz') {
+    if (!scope.minsz) fail('the argument is no argsz struct');
+    return scope.minsz as string;
+  }
   if (tok === 'head') {
     if (!scope.head) fail('the path has not read the argument head here');
     uses.add('arg');
@@ -77,7 +85,7 @@ function name(tok: string, scope: ExprScope, uses: Set<'owner' | 'status' | 'fac
   }
   if (!scope.isConstant(tok)) fail('not a constant of the spec at this version');
   constants.add(tok);
-  return tok;
+  return scope.spell(tok);
 }
 
 /** The expression as kernel C over the dispatch locals (kernel spacing). */

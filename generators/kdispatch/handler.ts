@@ -18,6 +18,7 @@ export function handlerParams(n: ProfileNames, r: RequestPlan): Param[] {
   if (a) {
     if (a.scalar && !a.copyOut) out.push({ decl: declare(a.type, 'arg'), name: 'arg', doc: 'The argument, copied from the caller.', call: 'arg' });
     else if (!a.copyOut) out.push({ decl: declare(`const ${a.type} *`, 'arg'), name: 'arg', doc: "The argument's fixed part, copied from the caller.", call: '&arg' });
+    else if (a.argsz) out.push({ decl: declare(`${a.type} *`, 'arg'), name: 'arg', doc: `Zeroed, then its mandatory part copied from the caller; min(${a.argsz.field} as passed, its size) bytes are copied back when the handler succeeds (EFAULT if that copy faults: the handler has run).`, call: '&arg' });
     else if (a.copyIn) out.push({ decl: declare(`${a.type} *`, 'arg'), name: 'arg', doc: 'The argument, copied from the caller; copied back when the handler succeeds (EFAULT if that copy faults: the handler has run).', call: '&arg' });
     else out.push({ decl: declare(`${a.type} *`, 'arg'), name: 'arg', doc: 'Zeroed; copied to the caller when the handler succeeds (EFAULT if that copy faults: the handler has run, so it must not change state).', call: '&arg' });
     if (a.tail) {
@@ -47,9 +48,12 @@ export function handlerParams(n: ProfileNames, r: RequestPlan): Param[] {
 export function checkList(r: RequestPlan): string {
   const items = r.steps.map((s) => {
     switch (s.kind) {
-      case 'copy-in': return `${s.check.id} (EFAULT)`;
+      case 'copy-in': return `${s.check.id} (EFAULT${s.minsz ? ', the mandatory part' : ''})`;
       case 'accept': return `${s.check.id} (0 at once)`;
-      case 'noop': return s.check.kind === 'write' ? `${s.check.id} (EFAULT, after the handler)` : `${s.check.id} (done above)`;
+      case 'mask-answer': return `${s.check.id} (masks the answer)`;
+      case 'noop':
+        if (s.check.kind === 'write') return `${s.check.id} (EFAULT, after the handler)`;
+        return s.check.kind === 'feature-filter' ? `${s.check.id} (no filter in this profile)` : `${s.check.id} (done above)`;
       case 'eventfd': return `${s.check.id} (${s.error}${s.kindError ? `, ${s.kindError} for a file that is no eventfd` : ''})`;
       default: return `${s.check.id} (${s.error})`;
     }

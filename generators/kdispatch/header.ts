@@ -1,10 +1,11 @@
 // generated/kernel/<profile>.h: the driver interface of one profile's dispatch. The driver
 // defines the opaque device struct, implements the three hooks and one handler per request,
 // and calls <profile>_ioctl(); a missing handler is a link error.
-import { displayWidth, includeGuard } from '../../src/emit/c/index.ts';
+import { comment, displayWidth, includeGuard } from '../../src/emit/c/index.ts';
 import { handlerParams, checkList } from './handler.ts';
 import { funcDoc, structDoc } from './kdoc.ts';
 import { profileNames } from './names.ts';
+import type { OwnAbi } from './own.ts';
 import type { ProfilePlan } from './plan.ts';
 import { WIDTH, wrap } from './wrap.ts';
 
@@ -16,10 +17,33 @@ export function prototype(ret: string, name: string, params: readonly string[], 
   return [ret.trimEnd(), ...wrap('', `${name}(${params.join(', ')})${end}`)];
 }
 
+/** `#define NAME VALUE`, the value on a continuation line when the whole does not fit. */
+function define(name: string, value: string): string[] {
+  const line = `#define ${name} ${value}`;
+  return displayWidth(line) <= WIDTH ? [line] : [`#define ${name} \\`, `\t${value}`];
+}
+
+/** The numbers, structs and constants of an ABI no kernel header has, under the profile's names. */
+function ownLines(profile: string, own: OwnAbi): string[] {
+  const out: string[] = [
+    ...comment(`The ABI of ${profile} as the spec states it. No kernel header has these numbers, so they are defined here under the profile's own names, and a module may link this dispatch with others.`),
+  ];
+  for (const c of own.constants) out.push(...define(c.name, c.value));
+  for (const t of own.structs) {
+    out.push('', ...comment(`${t.from} of the proposal${t.doc ? `: ${t.doc}` : '.'}`), `struct ${t.tag} {`, ...t.fields.map((f) => `\t${f.decl} ${f.name};`), '};');
+    if (t.size !== undefined) out.push('', `static_assert(sizeof(struct ${t.tag}) == ${t.size});`);
+  }
+  out.push('');
+  for (const r of own.requests) out.push(...comment(`${r.from}${r.quirk ? `: ${r.quirk}` : ''}`), ...define(r.macro, r.value));
+  return [...out, ''];
+}
+
 export function renderHeader(p: ProfilePlan, file: string): string {
   const n = profileNames(p);
   const guard = includeGuard(file);
-  const out: string[] = [`#ifndef ${guard}`, `#define ${guard}`, '', '#include <linux/types.h>', ...p.typeHeaders.map((h) => `#include <${h}>`), ''];
+  const kernel = p.own ? ['build_bug', 'ioctl', 'types'] : ['types'];
+  const out: string[] = [`#ifndef ${guard}`, `#define ${guard}`, '', ...kernel.map((h) => `#include <linux/${h}.h>`), ...p.typeHeaders.map((h) => `#include <${h}>`), ''];
+  if (p.own) out.push(...ownLines(p.profile, p.own));
   out.push('struct eventfd_ctx;', '');
   out.push(
     '/*',

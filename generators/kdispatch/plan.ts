@@ -3,10 +3,11 @@
 // argument it copies in and out, and the handler it calls. Anything the generated C could not
 // do exactly as the model evaluates it is refused here (KdispatchError), never approximated.
 import { findAbi, type Abi, type AbiView, type Behaviour, type CType, type PathCheck, type Request } from '../../src/model/index.ts';
-import { cIdent, kernelType, shortName } from './cnames.ts';
+import { cIdent, shortName } from './cnames.ts';
 import { KdispatchError } from './error.ts';
 import { indexBound, translate, type ExprScope, type FactType } from './expr.ts';
 import { RESERVED } from './names.ts';
+import { ownAbi, spelling, type OwnAbi, type Spelling } from './own.ts';
 
 /** Layouts are compared on these two ABIs to decide compat_ioctl; x86_64 also gives field offsets. */
 const HOST = findAbi('x86_64') as Abi;
@@ -19,10 +20,13 @@ export type Step = { readonly check: PathCheck; readonly uses: ReadonlySet<Use> 
   /** A refusal: `cond` is C over the locals; `clamp` bounds a user index once the check passed. */
   | { readonly kind: 'refuse'; readonly cond: string; readonly error: string; readonly clamp?: { index: string; bound: string } }
   | { readonly kind: 'accept'; readonly cond: string }
-  | { readonly kind: 'copy-in' }
+  /** copy_from_user into the zeroed buffer: all of it, or (`minsz`, an argsz struct) its mandatory part. */
+  | { readonly kind: 'copy-in'; readonly minsz?: string }
   /** An eventfd lookup: `error` when the number is no open fd, `kindError` (if given) when it is some other file. */
   | { readonly kind: 'eventfd'; readonly fd: string; readonly unbind?: bigint; readonly error: string; readonly kindError?: string }
   | { readonly kind: 'always'; readonly error: string }
+  /** The profile's feature filter on the answer: `arg &= mask` once the handler succeeded, before the copy-out. */
+  | { readonly kind: 'mask-answer'; readonly mask: string }
   /** A read or write the generated code has already done, or does at the end (copy_to_user on success). */
   | { readonly kind: 'noop'; readonly why: string }
 );
@@ -42,11 +46,15 @@ export interface ArgPlan {
   readonly scalar: boolean;
   readonly copyIn: boolean;
   readonly copyOut: boolean;
+  /** An argsz struct (VFIO): its argsz field, and its mandatory size as C (offsetofend(...)). */
+  readonly argsz?: { readonly field: string; readonly minsz: string };
   readonly tail?: Tail;
 }
 
 export interface RequestPlan {
   readonly request: string;
+  /** The C spelling of its number (the request's name, or the profile's own macro for a historic ABI). */
+  readonly macro: string;
   /** Handler name part (set_vring_num). */
   readonly short: string;
   readonly doc: string;
@@ -80,6 +88,8 @@ export interface ProfilePlan {
   readonly codeHeaders: readonly string[];
   /** Spec files the plan reads, the profile's own first. */
   readonly sources: readonly string[];
+  /** Numbers, structs and constants of an ABI no kernel header has, defined in the profile's header. */
+  readonly own?: OwnAbi;
 }
 
 /** Profiles with an executable dispatch at this version: the ones the generator prints. */
@@ -112,7 +122,7 @@ interface ArgShape {
   fields: Set<string>;
 }
 
-function argShape(view: AbiView, req: Request): ArgShape | undefined {
+function argShape(view: AbiView, req: Request, spell: Spelling): ArgShape | undefined {
   const item = req.item;
   if (item.pass === 'none' || !item.argType) return undefined;
   const name = item.name;
@@ -121,14 +131,14 @@ function argShape(view: AbiView, req: Request): ArgShape | undefined {
   if (t.kind === 'prim') {
     const l = layoutOf(view, HOST, t);
     const head = l.size === 4 && !/^(?:__s32|int|signed int)$/.test(t.name) ? 'arg' : undefined;
-    return { plan: { ctype: t, type: kernelType(t), scalar: true }, ...(head ? { head } : {}), fields: new Set() };
+    return { plan: { ctype: t, type: spell.type(t), scalar: true }, ...(head ? { head } : {}), fields: new Set() };
   }
-  if (t.kind !== 'struct') throw new KdispatchError(`${name}: argument type ${kernelType(t)} is not printed yet`);
-  const entry = view.types.get(`struct ${t.tag}`);
-  if (entry?.item.argsz || entry?.item.extension === 'argsz') {
-    throw new KdispatchError(`${name}: ${kernelType(t)} follows the argsz protocol, which the model's checks do not state yet`);
-  }
+  if (t.kind !== 'struct') throw new KdispatchError(`${name}: argument type ${spell.type(t)} is not printed yet`);
   const l = layoutOf(view, HOST, t);
+  const top = l.fields.filter((f) => f.field.kind === 'field' && !f.path.includes('.'));
+  const sizeField = top.find((f) => f.field.kind === 'field' && f.field.argsz);
+  const minField = top.find((f) => f.field.kind === 'field' && f.field.min);
+  const argsz = sizeField && minField ? { field: sizeField.path, minsz: `offsetofend(${spell.type(t)}, ${minField.path})` } : undefined;
   const fields = new Set(l.fields.filter((f) => f.field.kind === 'field' && f.count === undefined).map((f) => f.path));
   const first = l.fields[0];
   const firstType = first?.field.kind === 'field' ? first.field.ctype : undefined;
@@ -137,10 +147,10 @@ function argShape(view: AbiView, req: Request): ArgShape | undefined {
   let tail: Tail | undefined;
   if (flex) {
     if (flex.field.kind !== 'field') throw new KdispatchError(`${name}: a flexible array of aggregates is not printed yet`);
-    tail = { field: flex.path, element: kernelType(flex.field.ctype), writable: item.data === 'out' };
+    tail = { field: flex.path, element: spell.type(flex.field.ctype), writable: item.data === 'out' };
     if (item.data === 'inout') throw new KdispatchError(`${name}: a flexible array both read and written is not printed yet`);
   }
-  return { plan: { ctype: t, type: kernelType(t), scalar: false, ...(tail ? { tail } : {}) }, ...(head ? { head } : {}), fields };
+  return { plan: { ctype: t, type: spell.type(t), scalar: false, ...(tail ? { tail } : {}), ...(argsz ? { argsz } : {}) }, ...(head ? { head } : {}), fields };
 }
 
 const mask = (names: readonly string[]): string => (names.length === 1 ? (names[0] as string) : `(${names.join(' | ')})`);
@@ -154,15 +164,35 @@ function statusCond(requires: readonly string[], forbids: readonly string[]): st
   return parts.join(' || ');
 }
 
-function planRequest(view: AbiView, b: Behaviour, req: Request, facts: ReadonlyMap<string, FactType>, constants: Set<string>): RequestPlan {
+/** The profile's feature filter as C: the bits it lets through, and the test for bits it hides. */
+interface FilterC {
+  readonly through: string;
+  readonly hidden: (x: string) => string;
+}
+
+function filterC(view: AbiView, profile: string, spell: Spelling, constants: Set<string>): FilterC | undefined {
+  const f = view.featureFilter(profile);
+  if (!f || f.kind === 'none') return undefined;
+  const wide = f.bits.find((b) => b.bit >= 64);
+  if (wide) throw new KdispatchError(`${profile}: feature ${wide.name} is bit ${wide.bit}; a u64 feature mask cannot hold it`);
+  for (const b of f.bits) constants.add(b.name);
+  const terms = f.bits.map((b) => `(1ULL << ${spell.constant(b.name)})`);
+  const set = terms.length === 1 ? (terms[0] as string) : `(${terms.join(' | ')})`;
+  return f.kind === 'blacklist'
+    ? { through: `~${set}`, hidden: (x) => `${x} & ${set}` }
+    : { through: set, hidden: (x) => `${x} & ~${set}` };
+}
+
+function planRequest(view: AbiView, b: Behaviour, req: Request, facts: ReadonlyMap<string, FactType>, constants: Set<string>, spell: Spelling, filter: FilterC | undefined): RequestPlan {
   const name = req.item.name;
   const path = b.path(name);
   if (path.kind !== 'handled') throw new KdispatchError(`${name}: the profile accepts it but fd ${b.fd.name} has no dispatch for it`);
-  const shape = argShape(view, req);
+  const shape = argShape(view, req, spell);
   const isConstant = (n: string): boolean => view.constant(n)?.value !== undefined;
   const steps: Step[] = [];
   const uses = new Set<Use>();
   let argRead = false;
+  let argszRead = false;
   let eventfd = false;
   let handler = true;
   let written = false;
@@ -173,6 +203,8 @@ function planRequest(view: AbiView, b: Behaviour, req: Request, facts: ReadonlyM
     argRead,
     facts,
     isConstant,
+    spell: (n) => spell.constant(n),
+    ...(shape?.plan.argsz ? { minsz: shape.plan.argsz.minsz } : {}),
   });
   const push = (step: Step): void => {
     for (const u of step.uses) uses.add(u);
@@ -189,7 +221,7 @@ function planRequest(view: AbiView, b: Behaviour, req: Request, facts: ReadonlyM
         break;
       case 'status':
         for (const n of [...c.requires, ...c.forbids]) constants.add(n);
-        push({ check: c, uses: new Set(['status']), kind: 'refuse', cond: statusCond(c.requires, c.forbids), error });
+        push({ check: c, uses: new Set(['status']), kind: 'refuse', cond: statusCond(c.requires.map(spell.constant), c.forbids.map(spell.constant)), error });
         break;
       case 'transition':
         if (!argRead || !shape?.plan.scalar) throw new KdispatchError(`${name}: check ${c.id} needs a scalar argument already read`);
@@ -199,13 +231,21 @@ function planRequest(view: AbiView, b: Behaviour, req: Request, facts: ReadonlyM
         if (!shape) throw new KdispatchError(`${name}: check ${c.id} reads an argument the request does not pass`);
         if (c.read === 'head' && !shape.head) throw new KdispatchError(`${name}: check ${c.id} reads a leading __u32 the argument type does not start with`);
         if (c.error && c.error !== 'EFAULT') throw new KdispatchError(`${name}: check ${c.id}: a failed copy_from_user is EFAULT, not ${c.error}`);
-        if (argRead) push({ check: c, uses: none, kind: 'noop', why: 'copied in above' });
+        if (shape.plan.argsz) {
+          // The argsz protocol: the mandatory part first, checked against argsz by a later check.
+          if (c.read !== 'argsz' || argRead) throw new KdispatchError(`${name}: check ${c.id}: ${shape.plan.type} is an argsz struct; only one read of its mandatory part (read: argsz) is printed yet, not read: ${c.read}`);
+          push({ check: c, uses: new Set(['arg']), kind: 'copy-in', minsz: shape.plan.argsz.minsz });
+          argszRead = true;
+        } else if (c.read === 'argsz') {
+          throw new KdispatchError(`${name}: check ${c.id} reads the mandatory part of ${shape.plan.type}, which is no argsz struct`);
+        } else if (argRead) push({ check: c, uses: none, kind: 'noop', why: 'copied in above' });
         else push({ check: c, uses: new Set(['arg']), kind: 'copy-in' });
         argRead = true;
         break;
       case 'write':
         if (!shape || shape.plan.tail || (req.item.data !== 'out' && req.item.data !== 'inout')) throw new KdispatchError(`${name}: check ${c.id} writes an argument the request does not return`);
         if (c.error && c.error !== 'EFAULT') throw new KdispatchError(`${name}: check ${c.id}: a failed copy_to_user is EFAULT, not ${c.error}`);
+        if (shape.plan.argsz && !argszRead) throw new KdispatchError(`${name}: check ${c.id} copies out min(argsz, size) of ${shape.plan.type}, but its path never read argsz`);
         written = true;
         push({ check: c, uses: none, kind: 'noop', why: 'copy_to_user once the handler succeeded' });
         break;
@@ -239,6 +279,20 @@ function planRequest(view: AbiView, b: Behaviour, req: Request, facts: ReadonlyM
         push({ check: c, uses: none, kind: 'always', error });
         handler = false;
         break;
+      case 'feature-filter':
+        if (!filter) {
+          push({ check: c, uses: none, kind: 'noop', why: 'the profile has no feature filter' });
+          break;
+        }
+        if (!shape?.plan.scalar || shape.plan.type !== 'u64') throw new KdispatchError(`${name}: check ${c.id} filters a feature mask, which must be a u64 argument`);
+        if (c.filter === 'arg') {
+          if (!argRead) throw new KdispatchError(`${name}: check ${c.id} filters an argument not read yet`);
+          push({ check: c, uses: new Set(['arg']), kind: 'refuse', cond: filter.hidden('arg'), error });
+        } else {
+          if (req.item.data !== 'out' && req.item.data !== 'inout') throw new KdispatchError(`${name}: check ${c.id} masks the answer of a request that returns none`);
+          push({ check: c, uses: none, kind: 'mask-answer', mask: filter.through });
+        }
+        break;
     }
     if (!handler) break;
   }
@@ -255,6 +309,7 @@ function planRequest(view: AbiView, b: Behaviour, req: Request, facts: ReadonlyM
   const shortDoc = req.item.doc ?? name;
   return {
     request: name,
+    macro: spell.request(name),
     short: shortName(name),
     doc: shortDoc,
     ...(arg ? { arg } : {}),
@@ -288,14 +343,19 @@ export function planProfile(view: AbiView, profile: string): ProfilePlan {
   // long); masks are u64; the model's 64-bit arithmetic is kept by casts (expr.ts).
   const factTypes = new Map(b.facts.map((f): [string, FactType] => [f.name, f.kind === 'bool' ? 'bool' : f.kind === 'count' || f.kind === 'size' ? 'u32' : 'u64']));
   const constants = new Set<string>();
+  const prefix = cIdent(profile);
+  const spell = spelling(view, prefix);
+  const filter = filterC(view, profile, spell, constants);
   const requests = [...b.accepted].map((n) => {
     const req = view.request(n);
     if (!req) throw new KdispatchError(`${profile}: accepts unknown request ${n}`);
-    return planRequest(view, b, req, factTypes, constants);
+    return planRequest(view, b, req, factTypes, constants, spell, filter);
   });
-  const filter = view.featureFilter(profile);
-  if (filter && filter.kind !== 'none') {
-    throw new KdispatchError(`${profile}: a feature ${filter.kind} needs the model to say which requests carry device features; not printed yet`);
+  // A filter the paths never apply would be silently dropped: the model must say where it acts.
+  const applied = new Set(requests.flatMap((r) => r.steps.flatMap((s) => (s.check.kind === 'feature-filter' ? [s.check.filter] : []))));
+  const kind = view.featureFilter(profile)?.kind;
+  if (filter && (!applied.has('answer') || !applied.has('arg'))) {
+    throw new KdispatchError(`${profile}: a feature ${kind ?? 'filter'} needs a feature-filter check on the answer (GET_FEATURES) and on the argument (SET_FEATURES) of fd ${b.fd.name}'s paths`);
   }
   const short = new Map<string, string>();
   for (const r of requests) {
@@ -337,11 +397,12 @@ export function planProfile(view: AbiView, profile: string): ProfilePlan {
     ...requests.flatMap((r) => (r.arg?.ctype.kind === 'struct' ? [view.types.get(`struct ${r.arg.ctype.tag}`)?.family ?? ''] : [])),
     ...[...constants].map((k) => view.constant(k)?.family ?? ''),
   ]);
+  const own = ownAbi(view, spell, requests.map((r) => r.request), constants);
   return {
     profile,
     fd: device.fd,
     doc: device.doc,
-    prefix: cIdent(profile),
+    prefix,
     version: view.version,
     statusType,
     facts,
@@ -349,5 +410,6 @@ export function planProfile(view: AbiView, profile: string): ProfilePlan {
     typeHeaders: [...typeHeaders].sort(),
     codeHeaders: [...codeHeaders].sort(),
     sources: [...(home ? [home.file] : []), ...view.families.filter((f) => f !== home && sourceFamilies.has(f.name)).map((f) => f.file)],
+    ...(own ? { own } : {}),
   };
 }

@@ -28,6 +28,9 @@ function body(n: ProfileNames, r: RequestPlan, statusType: string): string[] {
   if (r.eventfd) decls.push('struct eventfd_ctx *ctx = NULL;');
   if (a && (r.handler || r.steps.some((s) => s.kind === 'copy-in'))) decls.push(a.scalar ? `${a.type} arg = 0;` : `${a.type} arg;`);
   if (r.uses.has('status')) decls.push(`${statusType} status;`);
+  // argsz: what the caller passed, fixed before the handler may raise arg.argsz (VFIO does).
+  const outLen = Boolean(a?.argsz && a.copyOut && r.handler);
+  if (outLen) decls.push('size_t len;');
   if (r.uses.has('owner')) decls.push('bool owner;');
   const post = Boolean(a?.copyOut) || r.eventfd;
   if (r.handler && post) decls.push('long ret;');
@@ -41,6 +44,7 @@ function body(n: ProfileNames, r: RequestPlan, statusType: string): string[] {
     for (const u of uses) ready.add(u);
   };
   let zeroed = false;
+  let mask: string | undefined;
   for (const s of r.steps) {
     code.push(...stepComment(s));
     switch (s.kind) {
@@ -60,7 +64,8 @@ function body(n: ProfileNames, r: RequestPlan, statusType: string): string[] {
         // Zeroed first: what copy_from_user does not fill is never stale stack.
         if (a && !a.scalar) code.push(`${T}memset(&arg, 0, sizeof(arg));`);
         zeroed = true;
-        code.push(...ifLines('copy_from_user(&arg, argp, sizeof(arg))', ['return -EFAULT;']));
+        code.push(...ifLines(`copy_from_user(&arg, argp, ${s.minsz ?? 'sizeof(arg)'})`, ['return -EFAULT;']));
+        if (outLen && a?.argsz) code.push(`${T}len = min_t(u32, arg.${a.argsz.field}, sizeof(arg));`);
         break;
       case 'eventfd': {
         need(s.uses);
@@ -74,6 +79,10 @@ function body(n: ProfileNames, r: RequestPlan, statusType: string): string[] {
       }
       case 'always':
         code.push(`${T}return -${s.error};`);
+        break;
+      case 'mask-answer':
+        // Applied below, to the handler's answer before it is copied out.
+        mask = s.mask;
         break;
       case 'noop':
         break;
@@ -89,7 +98,8 @@ function body(n: ProfileNames, r: RequestPlan, statusType: string): string[] {
         code.push(...ifLines('ret < 0 && ctx', ['eventfd_ctx_put(ctx);']));
         if (a?.copyOut) code.push(`${T}if (ret < 0)`, `${T}${T}return ret;`);
       } else code.push(`${T}if (ret < 0)`, `${T}${T}return ret;`);
-      if (a?.copyOut) code.push(...ifLines('copy_to_user(argp, &arg, sizeof(arg))', ['return -EFAULT;']));
+      if (mask) code.push(...wrap(T, `arg &= ${mask};`));
+      if (a?.copyOut) code.push(...ifLines(`copy_to_user(argp, &arg, ${outLen ? 'len' : 'sizeof(arg)'})`, ['return -EFAULT;']));
       code.push(`${T}return ret;`);
     }
   }
@@ -121,7 +131,9 @@ export function renderSource(p: ProfilePlan, header: string): string {
     'err',
     'errno',
     ...(p.requests.some((r) => r.eventfd) ? ['eventfd'] : []),
+    ...(p.requests.some((r) => r.arg?.argsz) ? ['minmax'] : []),
     ...(p.requests.some((r) => r.steps.some((s) => s.kind === 'refuse' && s.clamp)) ? ['nospec'] : []),
+    ...(p.requests.some((r) => r.arg?.argsz) ? ['stddef'] : []),
     'string',
     'uaccess',
   ].map((h) => `#include <linux/${h}.h>`);
@@ -143,14 +155,14 @@ export function renderSource(p: ProfilePlan, header: string): string {
     '{',
     `${T}switch (cmd) {`,
   );
-  for (const r of p.requests) out.push(`${T}case ${r.request}:`, `${T}${T}return ${n.check(r)}(dev${r.arg ? ', argp' : ''});`);
+  for (const r of p.requests) out.push(`${T}case ${r.macro}:`, `${T}${T}return ${n.check(r)}(dev${r.arg ? ', argp' : ''});`);
   out.push(`${T}default:`, `${T}${T}return -ENOIOCTLCMD;`, `${T}}`, '}');
   if (anyCompat) {
     const compatBody = allCompat
       ? [`${T}return ${n.ioctl}(dev, cmd, compat_ptr(arg));`]
       : [
           `${T}switch (cmd) {`,
-          ...p.requests.filter((r) => r.compat).map((r) => `${T}case ${r.request}:`),
+          ...p.requests.filter((r) => r.compat).map((r) => `${T}case ${r.macro}:`),
           `${T}${T}return ${n.ioctl}(dev, cmd, compat_ptr(arg));`,
           `${T}default:`,
           `${T}${T}return -ENOIOCTLCMD;`,

@@ -34,8 +34,10 @@ function memberLines(vm: AbiView, m: M.Member, depth: number, inlineDocs: boolea
   const ind = TAB.repeat(depth);
   switch (m.kind) {
     case 'field': {
-      const attrs = [m.aligned ? ` __attribute__((aligned(${m.aligned})))` : '', m.countedBy ? ` __counted_by(${m.countedBy})` : ''].join('');
-      const decl = m.flexMacro ? `__DECLARE_FLEX_ARRAY(${m.type}, ${m.name});` : `${declarator(m.type, m.name)}${dims(m.dims)}${attrs};`;
+      // A typedef carries its own aligned attribute: the member then spells the typedef alone.
+      const attrs = [m.aligned && !m.typedef ? ` __attribute__((aligned(${m.aligned})))` : '', m.countedBy ? ` __counted_by(${m.countedBy})` : ''].join('');
+      const type = m.typedef ?? m.type;
+      const decl = m.flexMacro ? `__DECLARE_FLEX_ARRAY(${type}, ${m.name});` : `${declarator(type, m.name)}${dims(m.dims)}${attrs};`;
       return [...(inlineDocs ? comment(m.doc, ind) : []), `${ind}${decl}`];
     }
     case 'struct':
@@ -104,8 +106,11 @@ export function itemBlock(vm: AbiView, item: M.Item): Block {
         ],
       };
     }
-    case 'raw':
-      return { ...g, lines: item.text.replace(/\n$/, '').split('\n').map((l) => l.replace(/^(\s*)(.*)$/, (_all, ind: string, code: string) => `${ind}${cSpacing(code)}`)) };
+    case 'raw': {
+      // A one-line raw item is the importer's token list, spaced here; a block is the kernel's own layout, kept.
+      const lines = item.text.replace(/\n$/, '').split('\n');
+      return { ...g, lines: lines.length > 1 ? lines : lines.map((l) => l.replace(/^(\s*)(.*)$/, (_all, ind: string, code: string) => `${ind}${cSpacing(code)}`)) };
+    }
     case 'struct':
     case 'union': {
       // kernel-doc wants every member described: a kernel-doc block only when the spec

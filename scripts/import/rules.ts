@@ -50,6 +50,18 @@ export const PLANS: HeaderPlan[] = [
     rules: { sets: [{ match: '^VIRTIO_SCSI_F_', kind: 'features', id: 'virtio-scsi-features' }] },
   },
   {
+    header: 'linux/virtio_ring.h', family: 'virtio-ring', imports: [],
+    doc: 'Virtio split and packed ring layouts: descriptors, available and used rings, packed-ring event suppression, and their flags.',
+    rules: {
+      sets: [
+        { match: '^VRING_DESC_F_', kind: 'flags', id: 'vring-desc-flags' },
+        { match: '^VRING_PACKED_DESC_F_', kind: 'values', id: 'vring-packed-desc-flag-shifts' },
+        { match: '^VRING_PACKED_EVENT_FLAG_', kind: 'values', id: 'vring-packed-event-flags' },
+        { match: '^VIRTIO_RING_F_', kind: 'features', id: 'virtio-ring-features' },
+      ],
+    },
+  },
+  {
     header: 'linux/vhost_types.h', family: 'vhost-types', imports: ['virtio-config'],
     doc: 'Types shared by the vhost ioctls and the vhost IOTLB message channel.',
     rules: {

@@ -84,6 +84,8 @@ export const RULES = {
   'channel-record-added': r('compatible', 'a channel carries a new record type', 'old binaries never see it unless they opt in (when:)', 'gate new records behind a negotiated feature'),
   'channel-record-gate-changed': r('behaviour-change', 'the condition under which a record type is used changed', 'old binaries may see the record without asking for it, or no longer see it', 'keep the gate'),
   'channel-fd-dropped': r('behaviour-break', 'an fd kind no longer carries a channel', 'callers reading or writing it on that fd fail', 'keep the channel on that fd'),
+  'channel-write-check-added': r('behaviour-break', "a channel's executable write() now passes a check that can refuse it", 'records that were taken now get an errno', 'do not add refusals to a released message; acknowledge it if the old behaviour was a bug'),
+  'channel-write-changed': r('behaviour-change', "a channel's executable write() changed: a check is gone, tests something else or moved, a new one cannot refuse, or what it returns changed", 'the exact conditions of an errno or the byte count moved', 'review it'),
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

@@ -4,7 +4,7 @@
 // opening the spec.
 import { ABIS, IOC_LAYOUTS, MACRO_OF, type AbiView, type AggregateLayout, type Behaviour, type Request, type Spec } from '../model/index.ts';
 import { INDEX_FORMAT, type CheckList, type ExplainIndex, type IndexConstant, type IndexRequest, type IndexSource, type IndexType, type LayoutGroup } from './index-types.ts';
-import { checkText, ruleCondition } from './words.ts';
+import { checkResult, checkText, ruleCondition } from './words.ts';
 
 /** A spec and its name: 'linux' for the kernel spec, the history folder's name for a proposal. */
 export interface NamedSpec {
@@ -36,7 +36,7 @@ function layoutGroups(view: AbiView, type: string): LayoutGroup[] | undefined {
 function checksOf(b: Behaviour, name: string): CheckList {
   if (b.executable) {
     const p = b.path(name);
-    const steps = p.checks.map((c) => ({ text: `${c.id}: ${checkText(c)}`, errno: c.kind === 'accept' ? '0' : c.error ?? 'EINVAL' }));
+    const steps = p.checks.map((c) => ({ text: `${c.id}: ${checkText(c)}`, errno: checkResult(c) || '-' }));
     steps.push(p.kind === 'handled' ? { text: 'all checks passed', errno: '0' } : { text: p.kind === 'unhandled' ? 'not handled by this fd' : 'not modelled', errno: p.kind === 'unhandled' ? p.end : '?' });
     return { fd: b.fd.name, ordered: true, steps };
   }

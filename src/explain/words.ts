@@ -42,6 +42,13 @@ export function ruleCondition(rule: StatusRule): string {
   return parts.join('; ') || 'always';
 }
 
+/** What a step answers when it decides: an errno, 0 (an early accept), or '' (it never decides: a filter on the answer). */
+export function checkResult(c: PathCheck): string {
+  if (c.kind === 'accept') return '0';
+  if (c.kind === 'feature-filter' && c.filter === 'answer') return '';
+  return c.error ?? 'EINVAL';
+}
+
 /** What one step of a request's path does, in words (its errno is shown beside it). */
 export function checkText(c: PathCheck, expr: (s: string) => string = (s) => s): string {
   switch (c.kind) {
@@ -54,6 +61,7 @@ export function checkText(c: PathCheck, expr: (s: string) => string = (s) => s):
     case 'transition':
       return 'a new status may only add bits, or be 0 (reset)';
     case 'read':
+      if (c.read === 'argsz') return 'reads the mandatory part of the argument (minsz bytes; argsz says how much the caller passed)';
       return c.read === 'head' ? 'reads the leading __u32 of the argument' : 'reads the argument';
     case 'write':
       return 'writes the answer to the argument';
@@ -65,5 +73,7 @@ export function checkText(c: PathCheck, expr: (s: string) => string = (s) => s):
       return `${expr(c.expr)} must be an open ${c.fdKind}${c.unbind !== undefined ? ` (or ${c.unbind} to unbind)` : ''}`;
     case 'always':
       return 'always refused';
+    case 'feature-filter':
+      return c.filter === 'answer' ? "the answer is masked by the profile's feature filter" : "refused when the argument has a bit the profile's feature filter hides";
   }
 }

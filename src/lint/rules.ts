@@ -230,4 +230,41 @@ const quirkCondition: Rule = {
   },
 };
 
-export const RULES: readonly Rule[] = [paddingHole, compatLayout, abiDependentType, argTooLarge, duplicateNr, directionMismatch, flagsPolicy, argszFirst, quirkCondition];
+const channelWriteUnmodelled: Rule = {
+  id: 'channel-write-unmodelled',
+  severity: 'error',
+  summary: 'A channel written to an fd kind whose ioctls are executable, with no executable write() (write:): its behaviour is prose only and cannot be predicted or measured.',
+  check(vm) {
+    return [...vm.channels.values()]
+      .filter((c) => !c.write && c.records.some((r) => r.direction === 'write') && c.fds.some((f) => (vm.fds.get(f)?.dispatch.length ?? 0) > 0))
+      .map((c) => ({
+        rule: this.id, severity: this.severity, item: `channel ${c.name}`, pos: c.pos,
+        message: `channel ${c.name} is written to ${c.fds.join(', ')}, whose ioctls are executable, but its write() is not`,
+        hint: 'give the channel write: (forms on the records, ordered checks, returns), or a lifetime that ends where the dispatch begins',
+      }));
+  },
+};
+
+const featureFilterUnapplied: Rule = {
+  id: 'feature-filter-unapplied',
+  severity: 'error',
+  summary: "A device profile with a feature filter on an fd kind whose ioctls are executable, where no path applies it (feature-filter: answer and arg): the filter would be prose only.",
+  check(vm) {
+    return [...vm.devices.values()].flatMap((d) => {
+      const filter = vm.featureFilter(d.name);
+      const b = vm.behaviour(d.fd, d.name);
+      if (!filter || filter.kind === 'none' || !b?.executable) return [];
+      const applied = new Set([...b.accepted].flatMap((r) => b.path(r).checks.flatMap((c) => (c.kind === 'feature-filter' ? [c.filter] : []))));
+      const missing = (['answer', 'arg'] as const).filter((w) => !applied.has(w));
+      if (!missing.length) return [];
+      const key = d.featureBlacklist ? 'feature-blacklist' : 'feature-allowlist';
+      return [{
+        rule: this.id, severity: this.severity, item: `device ${d.name}`, pos: at(d, key),
+        message: `device ${d.name} has a feature ${filter.kind}, but no path of fd ${d.fd} applies it to the ${missing.map((w) => (w === 'arg' ? 'argument' : 'answer')).join(' or the ')}`,
+        hint: 'add { check: NAME, feature-filter: answer } before the copy-out of the request that reports the features and { check: NAME, feature-filter: arg, error: ERRNO } after the read of the one that sets them',
+      }];
+    });
+  },
+};
+
+export const RULES: readonly Rule[] = [paddingHole, compatLayout, abiDependentType, argTooLarge, duplicateNr, directionMismatch, flagsPolicy, argszFirst, quirkCondition, channelWriteUnmodelled, featureFilterUnapplied];

@@ -2,7 +2,9 @@
 // given state violates, and which quirks the spec records. The lab compares measurements with
 // this; the kernel dispatch generator will turn the same rules into code.
 import { dropsBits, requestPath, runPath, statusGateFails, type CallInput, type DispatchContext, type Outcome, type PathCheck, type RequestPath } from './dispatch.ts';
-import type { DeviceProfile, Fact, FdKind, Quirk, StatusRule } from './types.ts';
+import { featureFilterOf } from './features.ts';
+import { evaluateWrite, type WriteCall, type WriteOutcome } from './channel-write.ts';
+import type { Channel, DeviceProfile, Fact, FdKind, Quirk, StatusRule } from './types.ts';
 
 /** The caller's side of a request: does it own the device, the device status, the value it passes. */
 export interface RequestState {
@@ -44,6 +46,10 @@ export interface Behaviour {
   path(request: string): RequestPath;
   /** The one outcome of a call: 0 or an errno, and the check that decided it. */
   evaluate(request: string, input: CallInput): Outcome;
+  /** The message channel written to this fd whose write() is executable at this version. */
+  readonly writeChannel?: Channel;
+  /** The one outcome of a write() on a fresh fd (after call.before): the byte count or an errno. */
+  write(call: WriteCall): WriteOutcome;
 }
 
 /** Whether the state violates the rule. */
@@ -61,7 +67,9 @@ function gateFails(c: PathCheck, state: RequestState, bits: ReadonlyMap<string, 
   return c.kind === 'transition' && state.value !== undefined && dropsBits(state.status, state.value);
 }
 
-export function behaviourOf(fd: FdKind, device: DeviceProfile | undefined, accepted: ReadonlySet<string>, ctx: DispatchContext): Behaviour {
+export function behaviourOf(fd: FdKind, device: DeviceProfile | undefined, accepted: ReadonlySet<string>, base: DispatchContext, writeChannel?: Channel): Behaviour {
+  // feature-filter checks apply the profile's own filter.
+  const ctx: DispatchContext = device ? { ...base, featureFilter: featureFilterOf(device, (n) => base.constant(n)?.value) } : base;
   const statusBits = ctx.statusBits;
   const rules = [...fd.rules, ...(device?.rules ?? [])];
   const paths = new Map<string, RequestPath>();
@@ -93,5 +101,7 @@ export function behaviourOf(fd: FdKind, device: DeviceProfile | undefined, accep
     facts: fd.facts,
     path,
     evaluate: (request, input) => runPath(path(request), input, ctx),
+    ...(writeChannel ? { writeChannel } : {}),
+    write: (call) => evaluateWrite(writeChannel, call, ctx),
   };
 }

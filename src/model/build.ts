@@ -184,6 +184,7 @@ class FamilyBuilder {
       dims: this.dims(o.count), flexMacro: bool(o['flex-macro']),
       ...(o['counted-by'] !== undefined ? { countedBy: str(o['counted-by']) } : {}),
       ...(num(o.aligned) !== undefined ? { aligned: num(o.aligned) } : {}),
+      ...(o.typedef !== undefined ? { typedef: str(o.typedef) } : {}),
       ...(o.flags !== undefined ? { flags: str(o.flags) } : {}),
       ...(o.values !== undefined ? { values: str(o.values) } : {}),
       userPointer: bool(o['user-pointer']), argsz: bool(o.argsz), min: bool(o.min),
@@ -277,7 +278,7 @@ class FamilyBuilder {
 
   /** One check: exactly one kind key (the schema cannot say "exactly one of" with good errors). */
   private check(o: R): M.Check {
-    const kinds = (['use', 'owner', 'requires', 'forbids', 'transition', 'read', 'write', 'refuse', 'accept', 'fd', 'always'] as const).filter((k) => o[k] !== undefined);
+    const kinds = (['use', 'owner', 'requires', 'forbids', 'transition', 'read', 'write', 'refuse', 'accept', 'fd', 'always', 'feature-filter'] as const).filter((k) => o[k] !== undefined);
     const kindKeys = kinds.filter((k) => !(k === 'forbids' && kinds.includes('requires')));
     const base = {
       pos: this.pos(o), keys: keyPositions(o), id: str(o.check) ?? '',
@@ -289,9 +290,10 @@ class FamilyBuilder {
     const report = (message: string, hint: string): void => {
       this.diagnostics.push({ ...this.pos(o), severity: 'error', rule: 'spec-check-kind', message, hint });
     };
-    if (kindKeys.length !== 1) report(kindKeys.length ? `a check has more than one kind: ${kindKeys.join(', ')}` : 'a check has no kind', 'give exactly one of: owner, requires/forbids, transition, read, write, refuse, accept, fd, always, use');
+    if (kindKeys.length !== 1) report(kindKeys.length ? `a check has more than one kind: ${kindKeys.join(', ')}` : 'a check has no kind', 'give exactly one of: owner, requires/forbids, transition, read, write, refuse, accept, fd, always, feature-filter, use');
     if (kinds[0] !== 'use' && o.check === undefined) report('a check has no name', 'add check: NAME (lower-case-with-dashes)');
-    const needsError = !['use', 'accept', 'read', 'write'].includes(kinds[0] ?? 'use');
+    // A filter on the answer never refuses; one on the argument does.
+    const needsError = !['use', 'accept', 'read', 'write'].includes(kinds[0] ?? 'use') && !(kinds[0] === 'feature-filter' && o['feature-filter'] === 'answer');
     if (needsError && o.error === undefined) report(`check ${String(o.check)}: no error`, 'add error: ERRNO (what the kernel returns when this check refuses)');
     switch (kinds[0]) {
       case 'use': return { ...base, kind: 'use', sequence: str(o.use) as string };
@@ -299,11 +301,12 @@ class FamilyBuilder {
       case 'requires':
       case 'forbids': return { ...base, kind: 'status', requires: strs(o.requires), forbids: strs(o.forbids) };
       case 'transition': return { ...base, kind: 'transition', transition: 'only-add-bits-or-reset' };
-      case 'read': return { ...base, kind: 'read', read: str(o.read) as 'arg' | 'head', error: str(o.error) ?? 'EFAULT' };
+      case 'read': return { ...base, kind: 'read', read: str(o.read) as 'arg' | 'head' | 'argsz', error: str(o.error) ?? 'EFAULT' };
       case 'write': return { ...base, kind: 'write', write: 'arg', error: str(o.error) ?? 'EFAULT' };
       case 'refuse': return { ...base, kind: 'refuse', expr: str(o.refuse) as string };
       case 'accept': return { ...base, kind: 'accept', expr: str(o.accept) as string };
       case 'fd': return { ...base, kind: 'fd', expr: str(o.fd) as string, fdKind: 'eventfd', ...(o.unbind instanceof SpecNumber ? { unbind: o.unbind.value } : {}), ...(o['kind-error'] !== undefined ? { kindError: str(o['kind-error']) } : {}) };
+      case 'feature-filter': return { ...base, kind: 'feature-filter', filter: str(o['feature-filter']) as 'answer' | 'arg' };
       default: return { ...base, kind: 'always' };
     }
   }
@@ -333,8 +336,45 @@ class FamilyBuilder {
       records: (o.records as R[]).map((r) => ({
         type: str(r.type) as string, ctype: this.ctype(r, 'type'), direction: str(r.direction) as 'write' | 'read',
         ...(r.when !== undefined ? { when: str(r.when) } : {}),
+        ...(r.form !== undefined ? { form: str(r.form) } : {}),
         ...(r.doc !== undefined ? { doc: str(r.doc) } : {}),
       })),
+      ...(o.write !== undefined ? { write: this.channelWrite(o.write as R) } : {}),
+      ...lifetimeOf(o),
+    };
+  }
+
+  private channelWrite(o: R): M.ChannelWrite {
+    const handler = o.handler as R | undefined;
+    return {
+      pos: this.pos(o), keys: keyPositions(o), returns: str(o.returns) as string,
+      lets: ((o.let as R[] | undefined) ?? []).map((l) => ({
+        pos: this.pos(l), keys: keyPositions(l), name: str(l.name) as string, value: str(l.value) as string,
+        ...(l.when !== undefined ? { when: str(l.when) } : {}),
+        ...(l.otherwise !== undefined ? { otherwise: str(l.otherwise) } : {}),
+        ...(l.doc !== undefined ? { doc: str(l.doc) } : {}),
+      })),
+      checks: ((o.checks as R[] | undefined) ?? []).map((c) => this.channelCheck(c)),
+      ...(handler ? { handler: { surfacesAs: str(handler['surfaces-as']) as string, ...(handler.doc !== undefined ? { doc: str(handler.doc) } : {}), checks: ((handler.checks as R[] | undefined) ?? []).map((c) => this.channelCheck(c)) } } : {}),
+      ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
+      ...lifetimeOf(o),
+    };
+  }
+
+  /** A channel check: an effect, or one of the dispatch kinds a write can have. */
+  private channelCheck(o: R): M.ChannelCheck {
+    if (o.effect === undefined) {
+      const c = this.check(o);
+      if (c.kind === 'owner' || c.kind === 'status' || c.kind === 'refuse' || c.kind === 'accept' || c.kind === 'always') return c;
+      this.diagnostics.push({ ...this.pos(o), severity: 'error', rule: 'spec-check-kind', message: `check ${c.id}: a ${c.kind} check has no meaning in a write()`, hint: 'use owner, requires/forbids, refuse, accept, always or effect' });
+      return { ...c, kind: 'always' } as M.ChannelCheck;
+    }
+    if (o.error !== undefined) this.diagnostics.push({ ...this.pos(o), severity: 'error', rule: 'spec-check-kind', message: `check ${String(o.check)}: an effect never refuses, so it has no error`, hint: 'drop error:, or make it a refuse check' });
+    return {
+      pos: this.pos(o), keys: keyPositions(o), id: str(o.check) ?? '', kind: 'effect', effect: str(o.effect) as M.WriteEffect,
+      ...(o.when !== undefined ? { when: str(o.when) } : {}),
+      ...(o.doc !== undefined ? { doc: str(o.doc) } : {}),
+      ...(o.source !== undefined ? { source: str(o.source) } : {}),
       ...lifetimeOf(o),
     };
   }

@@ -86,6 +86,28 @@ export function evaluate(text: string, env: EvalEnv): CValue {
     return t;
   };
   const isTypeStart = (): boolean => peek() === '(' && TYPE_WORDS.has(toks[i + 1] ?? '');
+  // C does not evaluate the right of && and || once the left decides, nor the other arm of ?:.
+  // Such code is still parsed, but what it would fail on (a shift past the width, a division by
+  // zero, a name not readable yet) does not count while `dead` is above 0.
+  let dead = 0;
+  const ZERO: CValue = { value: 0n, unsigned: false };
+  const live = (f: () => CValue): CValue => {
+    if (dead === 0) return f();
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof EvalError) return ZERO;
+      throw e;
+    }
+  };
+  const unless = (skip: boolean, f: () => CValue): CValue => {
+    if (skip) dead++;
+    try {
+      return f();
+    } finally {
+      if (skip) dead--;
+    }
+  };
 
   const primary = (): CValue => {
     const t = take();
@@ -106,9 +128,11 @@ export function evaluate(text: string, env: EvalEnv): CValue {
       return { value: BigInt(size), unsigned: true };
     }
     if (/^[A-Za-z_]/.test(t)) {
-      const v = env.lookup(t);
-      if (!v) throw new EvalError(`unknown name '${t}'`);
-      return v;
+      return live(() => {
+        const v = env.lookup(t);
+        if (!v) throw new EvalError(`unknown name '${t}'`);
+        return v;
+      });
     }
     throw new EvalError(`unexpected '${t}' in '${text}'`);
   };
@@ -145,8 +169,10 @@ export function evaluate(text: string, env: EvalEnv): CValue {
     let left = binary(level + 1);
     while (LEVELS[level]?.includes(peek() ?? '')) {
       const op = take();
-      const right = binary(level + 1);
-      left = apply(op, left, right);
+      const decided = (op === '&&' && left.value === 0n) || (op === '||' && left.value !== 0n);
+      const right = unless(decided, () => binary(level + 1));
+      const l = left;
+      left = decided ? { value: op === '||' ? 1n : 0n, unsigned: false } : live(() => apply(op, l, right));
     }
     return left;
   };
@@ -154,9 +180,9 @@ export function evaluate(text: string, env: EvalEnv): CValue {
     const c = binary(0);
     if (peek() !== '?') return c;
     take('?');
-    const a = conditional();
+    const a = unless(c.value === 0n, conditional);
     take(':');
-    const b = conditional();
+    const b = unless(c.value !== 0n, conditional);
     return c.value !== 0n ? a : b;
   };
   const v = conditional();

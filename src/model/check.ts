@@ -3,6 +3,7 @@
 // an item alive at no checked version. Each problem points at the key at fault.
 import type { Diagnostic, Position } from '../diagnostics.ts';
 import { at, walkDefinitions, type VersionModel } from './project.ts';
+import { checkChannelWrite } from './channel-check.ts';
 import { parseCType } from './ctype.ts';
 import { ERRNO_NAMES } from './errno.ts';
 import { ABIS } from './abi.ts';
@@ -94,6 +95,7 @@ export function checkReferences(vm: VersionModel): Diagnostic[] {
           err(entry(c, 'records', i), 'spec-unknown-type', `channel ${c.name}: ${r.type} is not defined`, 'define the record type');
         }
       });
+      checkChannelWrite(vm, c, err);
     }
     checkFieldReferences(vm, f, err);
   }
@@ -167,6 +169,15 @@ function checkSteps(vm: VersionModel, fd: M.FdKind, checks: readonly M.Check[], 
         });
       }
     }
+    if (c.kind === 'read' && c.read === 'argsz') {
+      for (const r of requests) if (!argszStruct(vm, r)) err(at(c, 'read'), 'spec-unknown-name', `check ${c.id}: read: argsz on ${r}, whose argument is no argsz struct with a min member`, 'use read: arg, or mark the struct argsz: true with its argsz field and the min: true field that ends its mandatory part');
+    }
+    if (c.kind === 'feature-filter' && c.filter === 'arg') {
+      for (const r of requests) {
+        const problem = argProblem(vm, r, '');
+        if (problem) err(at(c, 'feature-filter'), 'spec-unknown-name', `check ${c.id}: the feature filter reads ${r}'s argument, but ${problem}`, 'filter the argument of a request that passes a feature mask (VHOST_SET_FEATURES)');
+      }
+    }
     if (c.kind === 'transition' && !fd.status) err(at(c, 'transition'), 'spec-unknown-name', `check ${c.id}: a status transition on an fd without a status set`, 'set status: on the fd');
     const expr = c.kind === 'refuse' || c.kind === 'accept' ? { key: c.kind, text: c.expr } : c.kind === 'fd' ? { key: 'fd', text: c.expr } : undefined;
     if (!expr) continue;
@@ -175,6 +186,10 @@ function checkSteps(vm: VersionModel, fd: M.FdKind, checks: readonly M.Check[], 
       const before = expr.text[(m.index ?? 0) - 1] ?? '';
       if (/[0-9]/.test(before)) continue; // the xffff of 0xffff, the ULL of 1ULL
       if (name === 'owner' || name === 'status' || name === 'head' || name === 'sizeof') continue;
+      if (name === 'minsz') {
+        for (const r of requests) if (!argszStruct(vm, r)) err(at(c, expr.key), 'spec-unknown-name', `check ${c.id}: 'minsz' on ${r}, whose argument is no argsz struct with a min member`, 'minsz is the mandatory size of an argsz struct (VFIO); compare arg.argsz with it');
+        continue;
+      }
       if (name.startsWith('dev.')) {
         if (!facts.has(name.slice(4))) err(at(c, expr.key), 'spec-unknown-name', `check ${c.id}: '${name}' is not a fact of fd ${fd.name}`, `declare it under facts: (known: ${[...facts].join(', ') || 'none'})`);
         continue;
@@ -189,6 +204,14 @@ function checkSteps(vm: VersionModel, fd: M.FdKind, checks: readonly M.Check[], 
       if (vm.constants.get(name)?.value === undefined) err(at(c, expr.key), 'spec-unknown-name', `check ${c.id}: unknown name '${name}'`, 'use owner, status, head, arg, arg.FIELD, dev.FACT or a constant defined at this version');
     }
   }
+}
+
+/** Whether a request's argument is an argsz struct: an argsz field and a min field (VFIO). */
+function argszStruct(vm: VersionModel, request: string): boolean {
+  const t = vm.requestsByName.get(request)?.item.argType;
+  if (t?.kind !== 'struct') return false;
+  const members = vm.aggregates.get(`struct ${t.tag}`)?.item.members ?? [];
+  return members.some((m) => m.kind === 'field' && m.argsz) && members.some((m) => m.kind === 'field' && m.min);
 }
 
 /** Why `arg` (field '') or `arg.FIELD` cannot be read for a request, or undefined. */

@@ -6,6 +6,7 @@
 import type { Abi } from './abi.ts';
 import { evaluate, EvalError, type CValue } from './cexpr.ts';
 import type { CType } from './ctype.ts';
+import type { FeatureFilter } from './features.ts';
 import type { AggregateLayout } from './layout.ts';
 import type * as M from './types.ts';
 
@@ -38,7 +39,17 @@ export interface CallInput {
 }
 
 export type Outcome =
-  | { readonly kind: 'decided'; readonly result: string; readonly check?: PathCheck; readonly passed: readonly string[] }
+  | {
+      readonly kind: 'decided';
+      readonly result: string;
+      readonly check?: PathCheck;
+      readonly passed: readonly string[];
+      /**
+       * On success, when a feature-filter check of the path masks the answer: the caller gets
+       * what the handler answered AND this mask (the profile's filter as a 64-bit mask).
+       */
+      readonly answerMask?: bigint;
+    }
   | { readonly kind: 'unmodelled'; readonly reason: string };
 
 /** What the evaluator needs from the view. */
@@ -48,6 +59,16 @@ export interface DispatchContext {
   argType(request: string): CType | undefined;
   layout(type: CType): AggregateLayout | undefined;
   statusBits: ReadonlyMap<string, bigint>;
+  /** The device profile's feature filter (kind none without a profile or a filter). */
+  readonly featureFilter?: FeatureFilter;
+}
+
+const U64 = (1n << 64n) - 1n;
+
+/** The feature bits a filter lets through, as a 64-bit mask (all of them without a filter). */
+export function passedFeatures(filter: FeatureFilter | undefined): bigint {
+  if (!filter || filter.kind === 'none') return U64;
+  return filter.kind === 'blacklist' ? U64 & ~filter.mask : filter.mask & U64;
 }
 
 const SIGNED = /^(?:__s(?:8|16|32|64)|char|signed char|short|short int|int|signed int|long|long int|long long)$/;
@@ -108,12 +129,31 @@ export function requestPath(fd: M.FdKind, device: M.DeviceProfile | undefined, r
   return { request, kind: 'handled', checks, end: '0' };
 }
 
+/** An argsz struct's argsz field offset and mandatory size (offsetofend of its `min` member). */
+function argszOf(layout: AggregateLayout | undefined): { offset: number; minsz: number } | undefined {
+  const top = layout?.fields.filter((f) => !f.path.includes('.') && f.field.kind === 'field') ?? [];
+  const size = top.find((f) => f.field.kind === 'field' && f.field.argsz);
+  const min = top.find((f) => f.field.kind === 'field' && f.field.min);
+  return size && min && size.size === 4 ? { offset: size.offset, minsz: min.offset + min.size } : undefined;
+}
+
+/** The first n bytes of an argument, the rest zero (what a zeroed buffer holds after a short copy). */
+function prefix(bytes: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes.subarray(0, Math.min(n, bytes.length)));
+  return out;
+}
+
 /** Runs a path for one call: the first check that refuses (or accepts early) decides. */
 export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContext): Outcome {
   if (path.kind === 'unmodelled') return { kind: 'unmodelled', reason: `the fd kind has no dispatch for ${path.request}` };
   const argType = ctx.argType(path.request);
   const layout = argType ? ctx.layout(argType) : undefined;
   let read = false;
+  // What the dispatch's zeroed copy of the argument holds: every byte after a whole read; only
+  // the mandatory part after an argsz read (VFIO copies minsz bytes, the rest stays zero).
+  let copy: Uint8Array | undefined;
+  const argsz = argszOf(layout);
   const lookup = (name: string): CValue | undefined => {
     if (name === 'owner') return { value: input.owner ? 1n : 0n, unsigned: false };
     if (name === 'status') return { value: input.status, unsigned: false };
@@ -121,22 +161,39 @@ export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContex
       const v = input.facts.get(name.slice(4));
       return v === undefined ? undefined : { value: v, unsigned: true, wide: true };
     }
+    if (name === 'minsz') {
+      if (!argsz) throw new EvalError(`'minsz' names the mandatory size of an argsz struct; ${path.request}'s argument is none`);
+      return { value: BigInt(argsz.minsz), unsigned: true, wide: true };
+    }
     if (name === 'head' || name === 'arg' || name.startsWith('arg.')) {
-      if (!read || !input.arg) throw new EvalError(`'${name}' is read before the argument is`);
-      if (name === 'head') return scalar(input.arg, 0, 4, { kind: 'prim', name: '__u32' }, ctx.abi);
+      const bytes = copy ?? input.arg;
+      if (!read || !bytes) throw new EvalError(`'${name}' is read before the argument is`);
+      if (name === 'head') return scalar(bytes, 0, 4, { kind: 'prim', name: '__u32' }, ctx.abi);
       if (name === 'arg') {
         if (!argType || !layout) return undefined;
-        return scalar(input.arg, 0, layout.size, argType, ctx.abi);
+        return scalar(bytes, 0, layout.size, argType, ctx.abi);
       }
       const f = layout?.fields.find((x) => x.path === name.slice(4));
       if (!f || f.field.kind !== 'field' || f.count !== undefined) return undefined;
-      return scalar(input.arg, f.offset, f.size, f.field.ctype, ctx.abi);
+      return scalar(bytes, f.offset, f.size, f.field.ctype, ctx.abi);
     }
     const c = ctx.constant(name);
     return c?.value === undefined ? undefined : { value: c.value, unsigned: c.unsigned ?? false, wide: c.wide ?? false };
   };
+  // The argsz protocol: `read: argsz` copies the mandatory part; a later `read: arg` the rest,
+  // up to what argsz says the caller passed (after argsz < minsz was refused).
+  const argszCopy = (c: PathCheck & { kind: 'read' }, now: Uint8Array | undefined): Uint8Array | undefined => {
+    if (c.read === 'head' || (c.read === 'arg' && !now)) return now;
+    if (!input.arg) throw new EvalError(`check ${c.id}: ${path.request} passes no argument`);
+    if (!argsz) throw new EvalError(`check ${c.id}: ${path.request}'s argument is no argsz struct with a min member`);
+    if (c.read === 'argsz') return prefix(input.arg, argsz.minsz);
+    const told = Number(scalar(now as Uint8Array, argsz.offset, 4, { kind: 'prim', name: '__u32' }, ctx.abi).value);
+    if (told < argsz.minsz) throw new EvalError(`check ${c.id} copies min(argsz, size) before argsz < minsz was refused`);
+    return prefix(input.arg, Math.min(told, layout?.size ?? 0));
+  };
   const truth = (expr: string): boolean => evaluate(expr, { lookup }).value !== 0n;
   const passed: string[] = [];
+  let answerMask: bigint | undefined;
   try {
     for (const c of path.checks) {
       const refuse = (): Outcome => ({ kind: 'decided', result: c.error ?? 'EINVAL', check: c, passed });
@@ -153,6 +210,7 @@ export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContex
         case 'read':
         case 'write':
           if (input.arg === null) return refuse();
+          if (c.kind === 'read') copy = argszCopy(c, copy);
           read = true;
           break;
         case 'refuse':
@@ -172,6 +230,17 @@ export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContex
         }
         case 'always':
           return refuse();
+        case 'feature-filter': {
+          const through = passedFeatures(ctx.featureFilter);
+          if (c.filter === 'answer') {
+            if (ctx.featureFilter && ctx.featureFilter.kind !== 'none') answerMask = through;
+            break;
+          }
+          const v = lookup('arg');
+          if (!v) throw new EvalError(`check ${c.id}: the argument is not a scalar`);
+          if ((v.value & U64 & ~through) !== 0n) return refuse();
+          break;
+        }
       }
       passed.push(c.id);
     }
@@ -179,5 +248,5 @@ export function runPath(path: RequestPath, input: CallInput, ctx: DispatchContex
     if (e instanceof EvalError) return { kind: 'unmodelled', reason: `${path.request}: ${e.message}` };
     throw e;
   }
-  return { kind: 'decided', result: path.end, passed };
+  return { kind: 'decided', result: path.end, passed, ...(answerMask !== undefined && path.end === '0' ? { answerMask } : {}) };
 }

@@ -15,6 +15,7 @@ export type { AggregateLayout, FieldLayout, Hole, TypeLayout } from './layout.ts
 export { formatCType, parseCType, ABI_DEPENDENT, type CType } from './ctype.ts';
 export { violates, type Behaviour, type RequestState, type Violation } from './behaviour.ts';
 export type { CallInput, Outcome, PathCheck, PathKind, RequestPath } from './dispatch.ts';
+export type { CallerMapping, WriteCall, WriteCheck, WriteOutcome, WriteStep } from './channel-write.ts';
 export { offeredFeatures, type FeatureBit, type FeatureFilter } from './features.ts';
 export { snapshot, snapshotJson, SNAPSHOT_FORMAT } from './snapshot.ts';
 export type * from './snapshot.ts';

@@ -84,8 +84,16 @@ export function projectFamily(f: M.Family, at: Version): M.Family {
     })),
     devices: live(f.devices).map((d) => ({ ...d, rules: live(d.rules), dispatch: live(d.dispatch).map((e) => ({ ...e, checks: live(e.checks) })) })),
     requestSets: live(f.requestSets),
-    channels: live(f.channels), suppressions: live(f.suppressions),
+    channels: live(f.channels).map((c) => projectChannel(c, at)), suppressions: live(f.suppressions),
   };
+}
+
+/** A channel at one version: its write behaviour and that behaviour's checks, where live. */
+function projectChannel(c: M.Channel, at: Version): M.Channel {
+  const { write, ...rest } = c;
+  if (!write || !isLive(write, at)) return rest;
+  const live = (list: readonly M.ChannelCheck[]): M.ChannelCheck[] => list.filter((x) => isLive(x, at));
+  return { ...rest, write: { ...write, checks: live(write.checks), ...(write.handler ? { handler: { ...write.handler, checks: live(write.handler.checks) } } : {}) } };
 }
 
 /** Every constant-like thing an item list defines, in order (struct bodies included). */
@@ -406,6 +414,11 @@ export class VersionModel {
 
   typeLayout(abi: Abi, t: M.FieldMember['ctype']): TypeLayout {
     return typeLayout(t, this.context(abi));
+  }
+
+  /** Layout of an aggregate defined inside another (one element, for an array of inline structs). */
+  inlineLayout(abi: Abi, item: M.AggregateItem): AggregateLayout {
+    return layoutAggregate(item, this.context(abi));
   }
 
   /** Size the request number encodes on this ABI (0 for _IO). */

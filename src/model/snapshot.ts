@@ -129,6 +129,8 @@ export interface SnapshotCheck {
   expr?: string;
   fdKind?: string;
   unbind?: string;
+  /** What a feature-filter check filters: the answer or the argument. */
+  featureFilter?: string;
 }
 
 /** A request's ordered checks on an fd kind with an executable dispatch, and its answer when all pass. */
@@ -176,9 +178,30 @@ export interface SnapshotDevice extends SnapshotOrigin {
   paths?: Record<string, SnapshotPath>;
 }
 
+/** One step of a channel's write(): a check as on paths (from: write or handler), or an effect. */
+export interface SnapshotChannelCheck extends Omit<SnapshotCheck, 'from'> {
+  from: 'write' | 'handler';
+  /** An effect on the fd's IOTLB state, and when it happens. */
+  effect?: string;
+  when?: string;
+}
+
+/** A channel's executable write(): names, ordered checks, what a write that passes returns. */
+export interface SnapshotChannelWrite {
+  at: string;
+  since?: string;
+  until?: string;
+  returns: string;
+  let: Array<{ name: string; value: string; when?: string; otherwise?: string }>;
+  checks: SnapshotChannelCheck[];
+  /** What write() returns for any error of a handler check. */
+  surfacesAs?: string;
+}
+
 export interface SnapshotChannel extends SnapshotOrigin {
   fds: string[];
-  records: Array<{ type: string; direction: 'write' | 'read'; when?: string }>;
+  records: Array<{ type: string; direction: 'write' | 'read'; when?: string; form?: string }>;
+  write?: SnapshotChannelWrite;
 }
 
 export interface AbiSnapshot {
@@ -288,9 +311,37 @@ function check(c: PathCheck): SnapshotCheck {
       return { ...out, expr: c.expr };
     case 'fd':
       return { ...out, expr: c.expr, fdKind: c.fdKind, ...(c.unbind !== undefined ? { unbind: String(c.unbind) } : {}) };
+    case 'feature-filter':
+      return { ...out, featureFilter: c.filter };
     default:
       return out;
   }
+}
+
+function channelCheck(c: M.ChannelCheck, from: 'write' | 'handler'): SnapshotChannelCheck {
+  const out: SnapshotChannelCheck = { at: atOf(c.pos), id: c.id, kind: c.kind, from, ...(c.error ? { error: c.error } : {}) };
+  switch (c.kind) {
+    case 'owner':
+      return { ...out, owner: c.owner };
+    case 'status':
+      return { ...out, requires: [...c.requires], forbids: [...c.forbids] };
+    case 'refuse':
+    case 'accept':
+      return { ...out, expr: c.expr };
+    case 'effect':
+      return { ...out, effect: c.effect, ...(c.when !== undefined ? { when: c.when } : {}) };
+    default:
+      return out;
+  }
+}
+
+function channelWrite(w: M.ChannelWrite): SnapshotChannelWrite {
+  return {
+    at: atOf(w.pos), ...(w.since ? { since: w.since } : {}), ...(w.until ? { until: w.until } : {}), returns: w.returns,
+    let: w.lets.map((l) => ({ name: l.name, value: l.value, ...(l.when !== undefined ? { when: l.when } : {}), ...(l.otherwise !== undefined ? { otherwise: l.otherwise } : {}) })),
+    checks: [...w.checks.map((c) => channelCheck(c, 'write')), ...(w.handler?.checks ?? []).map((c) => channelCheck(c, 'handler'))],
+    ...(w.handler ? { surfacesAs: w.handler.surfacesAs } : {}),
+  };
 }
 
 /** The paths of the requests a behaviour handles, keyed by request (sorted). */
@@ -348,7 +399,7 @@ export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
     rules: d.rules.map(rule),
     ...withPaths(d.dispatch.length ? paths(view.behaviour(d.fd, d.name), [...view.accepted(d.name)]) : undefined),
   }]));
-  const channels = byName([...view.channels.values()].map((c) => [c.name, { ...origin(c), fds: sorted(c.fds), records: c.records.map((r) => ({ type: r.type, direction: r.direction, ...(r.when ? { when: r.when } : {}) })) }]));
+  const channels = byName([...view.channels.values()].map((c) => [c.name, { ...origin(c), fds: sorted(c.fds), records: c.records.map((r) => ({ type: r.type, direction: r.direction, ...(r.when ? { when: r.when } : {}), ...(r.form ? { form: r.form } : {}) })), ...(c.write ? { write: channelWrite(c.write) } : {}) }]));
   return { format: SNAPSHOT_FORMAT, version: view.version, abis: abis.map((a) => a.name), families, constants, sets, types, requests, fds, devices, channels };
 }
 

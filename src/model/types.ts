@@ -80,6 +80,8 @@ export interface FieldMember extends Common {
   readonly flexMacro: boolean;
   readonly countedBy?: string;
   readonly aligned?: number;
+  /** The typedef the header spells the type with (its aligned attribute is in aligned). */
+  readonly typedef?: string;
   readonly flags?: string;
   readonly values?: string;
   readonly userPointer: boolean;
@@ -171,12 +173,22 @@ export type CheckKind =
   | { readonly kind: 'owner'; readonly owner: 'required' | 'forbidden' }
   | { readonly kind: 'status'; readonly requires: readonly string[]; readonly forbids: readonly string[] }
   | { readonly kind: 'transition'; readonly transition: 'only-add-bits-or-reset' }
-  | { readonly kind: 'read'; readonly read: 'arg' | 'head' }
+  /**
+   * copy_from_user of the whole argument (arg), get_user of its leading __u32 (head), or the
+   * mandatory part of an argsz struct (argsz: up to the end of its `min` member; VFIO's minsz).
+   */
+  | { readonly kind: 'read'; readonly read: 'arg' | 'head' | 'argsz' }
   | { readonly kind: 'write'; readonly write: 'arg' }
   | { readonly kind: 'refuse'; readonly expr: string }
   | { readonly kind: 'accept'; readonly expr: string }
   | { readonly kind: 'fd'; readonly expr: string; readonly fdKind: 'eventfd'; readonly unbind?: bigint; readonly kindError?: string }
   | { readonly kind: 'always' }
+  /**
+   * The profile's feature filter (blacklist or allow-list) on a request that carries device
+   * features: `answer` masks what the handler returns (GET_FEATURES), `arg` refuses filtered bits
+   * in the argument already read (SET_FEATURES). A profile without a filter passes both.
+   */
+  | { readonly kind: 'feature-filter'; readonly filter: 'answer' | 'arg' }
   | { readonly kind: 'use'; readonly sequence: string };
 
 /** One step of a request's path through the driver; the first that refuses decides. */
@@ -260,13 +272,67 @@ export interface DeviceProfile extends Located {
   readonly until?: Version;
 }
 
-export interface ChannelRecord { readonly type: string; readonly ctype: CType; readonly direction: 'write' | 'read'; readonly when?: string; readonly doc?: string }
+export interface ChannelRecord {
+  readonly type: string;
+  readonly ctype: CType;
+  readonly direction: 'write' | 'read';
+  readonly when?: string;
+  /** The value of the record's leading field that selects this form (VHOST_IOTLB_MSG_V2). */
+  readonly form?: string;
+  readonly doc?: string;
+}
+
+/** A change a write makes to the fd's IOTLB state (address spaces, their mappings, the batch). */
+export type WriteEffect = 'alloc-as' | 'map' | 'unmap' | 'batch-begin' | 'batch-end';
+
+/** What one step of a write() on a channel does: a gate or predicate as in dispatch, or an effect. */
+export type ChannelCheckKind =
+  | { readonly kind: 'owner'; readonly owner: 'required' | 'forbidden' }
+  | { readonly kind: 'status'; readonly requires: readonly string[]; readonly forbids: readonly string[] }
+  | { readonly kind: 'refuse'; readonly expr: string }
+  | { readonly kind: 'accept'; readonly expr: string }
+  | { readonly kind: 'always' }
+  | { readonly kind: 'effect'; readonly effect: WriteEffect; readonly when?: string };
+
+export type ChannelCheck = Located & ChannelCheckKind & {
+  readonly id: string;
+  readonly error?: string;
+  readonly doc?: string;
+  readonly source?: string;
+  readonly since?: Version;
+  readonly until?: Version;
+};
+
+/** A name the write's checks read, computed once from the record and the fd's state. */
+export interface ChannelLet extends Located {
+  readonly name: string;
+  readonly value: string;
+  /** Only when this holds; otherwise `otherwise` (the kernel reads the field only then). */
+  readonly when?: string;
+  readonly otherwise?: string;
+  readonly doc?: string;
+}
+
+/** The executable behaviour of write() on a channel: ordered checks, then the handler's. */
+export interface ChannelWrite extends Located {
+  readonly doc?: string;
+  /** What a successful write returns (a C expression, e.g. record_size). */
+  readonly returns: string;
+  readonly lets: readonly ChannelLet[];
+  readonly checks: readonly ChannelCheck[];
+  /** The message handler: its checks carry its own errno; write() returns `surfacesAs` instead. */
+  readonly handler?: { readonly surfacesAs: string; readonly doc?: string; readonly checks: readonly ChannelCheck[] };
+  readonly since?: Version;
+  readonly until?: Version;
+}
 
 export interface Channel extends Located {
   readonly name: string;
   readonly doc: string;
   readonly fds: readonly string[];
   readonly records: readonly ChannelRecord[];
+  /** The executable write() behaviour, where it is modelled. */
+  readonly write?: ChannelWrite;
   readonly since?: Version;
   readonly until?: Version;
 }

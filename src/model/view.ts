@@ -56,6 +56,11 @@ export interface AbiView {
    * 'char[256]') or a parsed CType. Scalars have no fields. Never throws.
    */
   layout(abi: Abi, type: string | CType): LayoutResult;
+  /**
+   * Layout of one element of an aggregate declared inside another (`struct { ... } stats[1];`):
+   * layout() of the outer type does not descend into arrays of inline aggregates.
+   */
+  inlineLayout(abi: Abi, item: M.AggregateItem): LayoutResult;
   /** The request's number on one ABI (its argument size capped to what the encoding carries). */
   number(request: Request, abi: Abi): number;
   /** Size of the argument the number encodes (0 for _IO). */
@@ -169,6 +174,15 @@ export class AbiViewImpl implements AbiView {
     }
   }
 
+  inlineLayout(abi: Abi, item: M.AggregateItem): LayoutResult {
+    try {
+      return { ok: true, layout: this.vm.inlineLayout(abi, item) };
+    } catch (e) {
+      if (e instanceof LayoutError) return { ok: false, error: e.message };
+      throw e;
+    }
+  }
+
   number(request: Request, abi: Abi): number {
     return this.vm.requestNumber(request, abi);
   }
@@ -215,6 +229,7 @@ export class AbiViewImpl implements AbiView {
       },
       statusBits: this.statusBits(fd),
     };
-    return behaviourOf(f, d, accepted, ctx);
+    const writeChannel = [...this.vm.channels.values()].find((c) => c.write && c.fds.includes(fd));
+    return behaviourOf(f, d, accepted, ctx, writeChannel);
   }
 }

@@ -83,7 +83,8 @@ describe('the lock files', () => {
       expect(msg.abis).toEqual(['i386', 'm68k', 'sh4']);
       expect(msg.witnesses.find((w) => w.abi === 'i386')).toEqual({ abi: 'i386', old: '68', new: '72' });
       expect(msg.message).toContain('record of channel vhost-iotlb');
-      expect(only(r, 'member-moved', 'struct vhost_msg').message).toContain('iotlb 4 -> 8 and padding 4 -> 8 on i386');
+      // The union's padding is reserved (it only sizes the union): the move is reported for iotlb.
+      expect(only(r, 'member-moved', 'struct vhost_msg').message).toContain('iotlb 4 -> 8 on i386');
       expect(only(r, 'struct-size-changed', 'struct vhost_iotlb_msg').message).toContain('iova __u64 -> __aligned_u64');
       expect(only(r, 'member-retyped', 'struct vhost_iotlb_msg.iova').severity).toBe('compatible');
     } finally {

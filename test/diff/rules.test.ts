@@ -21,6 +21,9 @@ interface Case {
 
 const REQUEST = (name: string, nr: string, extra = ''): string => `  - request: ${name}\n    type: DEMO_TYPE\n    nr: ${nr}\n    encoding: none\n    scope: [demo-fd]\n${extra}`;
 
+/** A write record on demo-chan and an executable write() with one more check (demo.yaml ends with the channel). */
+const WRITE = (check: string): string => `      - { type: struct demo_msg, direction: write, form: DEMO_F_A }\n    write:\n      returns: record_size\n      checks:\n        - { check: short, refuse: "len < sizeof(struct demo_msg)", error: EINVAL }\n${check}`;
+
 const cases: Case[] = [
   // Requests
   { rule: 'request-removed', item: 'DEMO_RESET', edit: chain(sub(REQUEST('DEMO_RESET', '0x05'), ''), sub('requests: [DEMO_RESET]', 'requests: []')), check: (f) => expect(f.witnesses.find((w) => w.abi === 'x86_64')?.old).toBe('0xd005') },
@@ -103,6 +106,9 @@ const cases: Case[] = [
   { rule: 'channel-record-added', item: 'channel demo-chan write struct demo_sized', edit: sub('      - { type: struct demo_msg, direction: read }', '      - { type: struct demo_msg, direction: read }\n      - { type: struct demo_sized, direction: write }') },
   { rule: 'channel-record-gate-changed', item: 'channel demo-chan read struct demo_msg', edit: sub('{ type: struct demo_msg, direction: read }', '{ type: struct demo_msg, direction: read, when: DEMO_F_A }') },
   { rule: 'channel-fd-dropped', item: 'channel demo-chan', base: sub('fd: [demo-fd]\n    doc: Messages', 'fd: [demo-fd, demo-other]\n    doc: Messages'), edit: (t) => t },
+  { rule: 'channel-write-changed', item: 'channel demo-chan write odd-form', pair: ['6.12', '7.2'], edit: (t) => `${t}${WRITE('        - { check: odd-form, refuse: "form != DEMO_F_A", error: EINVAL, until: 7.2 }\n')}`, check: (f) => expect(f.message).toContain('check odd-form of write() is gone') },
+  // a refusal that exists from 7.2 on: writes of any other leading value worked at 6.12
+  { rule: 'channel-write-check-added', item: 'channel demo-chan write odd-form', pair: ['6.12', '7.2'], edit: (t) => `${t}${WRITE('        - { check: odd-form, refuse: "form != DEMO_F_A", error: EINVAL, since: 7.2 }\n')}`, check: (f, all) => expect(all.filter((x) => x.rule.startsWith('channel-'))).toHaveLength(1) },
 ];
 
 describe('every rule of the catalog has a synthetic case', () => {

@@ -69,7 +69,7 @@ describe('profiles and sets', () => {
     expect(s).not.toContain('VIRTIO_NET_F_MQ');
   });
   it('the v2 review profile is a blacklist of MQ (bit 22)', () => {
-    const s = section(page('docs/history/vhost-mdev-v2.md'), 'device profile vhost-mdev-v2-net-review') ?? '';
+    const s = section(page('docs/history/vhost-mdev-v2.md'), 'device profile vhost-mdev-v2') ?? '';
     expect(s).toContain('Feature filter: a blacklist');
     expect(s).toMatch(/\| \[`VIRTIO_NET_F_MQ`\]\(#virtio_net_f_mq\) \| 22 \|/);
   });
@@ -80,6 +80,17 @@ describe('profiles and sets', () => {
   it('a set that moved between families is on both pages, each for its versions', () => {
     expect(section(page('docs/vhost.md'), 'features set vhost-backend-features')).toContain('Versions: 5.10 (gone in 6.1).');
     expect(section(page('docs/vhost-types.md'), 'features set vhost-backend-features')).toContain('Versions: 6.1 – 7.3 (new in 6.1).');
+  });
+});
+
+describe('message channels', () => {
+  it('vhost-vdpa\'s IOTLB write(): the writer\'s checks give their errno, the handler\'s all give EFAULT, success the record size', () => {
+    const s = section(page('docs/vhost-backends.md'), 'channel vhost-iotlb-vdpa') ?? '';
+    const steps = [...s.matchAll(/^\d+\. `([\w-]+)`: .*?(?:→ \*\*(\w+)\*\*|$)/gm)].map((m) => `${m[1]} ${m[2] ?? '-'}`);
+    expect(steps.slice(0, 7)).toEqual(['read-form EINVAL', 'unknown-form EINVAL', 'read-asid EINVAL', 'read-message EINVAL', 'update-size-zero EINVAL', 'owner EFAULT', 'no-address-space EFAULT']);
+    expect(s).toContain('`owner`: the caller must own the device → **EFAULT** (the handler\'s EPERM)');
+    expect(s).toMatch(/`update-overlap`: .* → \*\*EFAULT\*\* \(the handler's EEXIST\)/);
+    expect(s).toMatch(/\d+\. all passed → \*\*`record_size`\*\* bytes$/m);
   });
 });
 

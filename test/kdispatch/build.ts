@@ -29,10 +29,42 @@ export function newestView(): AbiView {
   return specView;
 }
 
+/** A generated dispatch the shim builds: a profile of a view, its fake device and the runner's defines. */
+export interface Target {
+  readonly view: AbiView;
+  readonly profile: string;
+  /** The fake device's source in the shim folder. */
+  readonly fake: string;
+  readonly defines: readonly string[];
+}
+
+const V2_PROFILE = 'vhost-mdev-v2';
+let v2View: AbiView | undefined;
+/** The 2019 vhost-mdev v2 proposal with the review's blacklist (spec/history/vhost-mdev-v2), as `gen` prints it. */
+export function mdevV2Target(): Target {
+  if (!v2View) {
+    const spec = openOk(join(ROOT, 'spec/history/vhost-mdev-v2'));
+    v2View = viewAt(spec, spec.newest);
+  }
+  return { view: v2View, profile: V2_PROFILE, fake: 'fake_vhost_mdev_v2.c', defines: ['-DRUNNER_MDEV_V2'] };
+}
+
+let argszView: AbiView | undefined;
+/** The argsz fixture (test/kdispatch/fixtures/vfio-argsz): two VFIO getters with an executable dispatch. */
+export function argszTarget(): Target {
+  if (!argszView) {
+    const spec = openOk(join(import.meta.dirname, 'fixtures/vfio-argsz'));
+    argszView = viewAt(spec, spec.newest);
+  }
+  return { view: argszView, profile: 'vfio-argsz', fake: 'fake_vfio_argsz.c', defines: ['-DRUNNER_VFIO_ARGSZ'] };
+}
+
+const vdpaTarget = (view: AbiView): Target => ({ view, profile: PROFILE, fake: 'fake_vdpa_net.c', defines: [] });
+
 /** The accepted requests with their x86_64 numbers and argument sizes, for C tables. */
-export function requestTable(view: AbiView): Array<{ name: string; number: number; size: number; pointer: boolean }> {
-  const b = view.behaviour(view.devices.get(PROFILE)?.fd ?? '', PROFILE);
-  if (!b) throw new Error(`no behaviour for ${PROFILE}`);
+export function requestTable(view: AbiView, profile = PROFILE): Array<{ name: string; number: number; size: number; pointer: boolean }> {
+  const b = view.behaviour(view.devices.get(profile)?.fd ?? '', profile);
+  if (!b) throw new Error(`no behaviour for ${profile}`);
   return [...b.accepted].map((name) => {
     const r = view.request(name);
     if (!r) throw new Error(name);
@@ -41,12 +73,13 @@ export function requestTable(view: AbiView): Array<{ name: string; number: numbe
 }
 
 /** generated/kernel/<profile>.{c,h} as the emitter makes them now, plus a request table header. */
-function sources(view: AbiView): Map<string, string> {
+function sources(t: Target): Map<string, string> {
+  const { view, profile } = t;
   const options = { specDir: 'spec', command: `ioctl-abi gen --at ${view.version}` };
   const files = new Map<string, string>();
   for (const f of kdispatchEmitter.emit(view, options)) files.set(f.path.replace(/^kernel\//, ''), renderFile(f, options));
-  const rows = requestTable(view).map((r) => `\t{ 0x${r.number.toString(16)}u, ${r.size}, ${r.pointer ? 1 : 0} }, /* ${r.name} */`);
-  const plan = planProfile(view, PROFILE);
+  const rows = requestTable(view, profile).map((r) => `\t{ 0x${r.number.toString(16)}u, ${r.size}, ${r.pointer ? 1 : 0} }, /* ${r.name} */`);
+  const plan = planProfile(view, profile);
   const facts = profileNames(plan).facts;
   files.set('profile.h', [
     '/* The profile from the model: its requests (x86_64 number, argument size, by pointer) and facts. */',
@@ -74,12 +107,12 @@ export interface Built {
  * Compiles `main` (a file of test/kdispatch/shim or bench/kdispatch) with the generated dispatch,
  * the fake device and the shim. Cached by the hash of every input and the command line.
  */
-export function buildShim(opts: { cc: 'gcc' | 'clang'; main: string; extra?: readonly string[]; flags?: readonly string[]; name: string; view?: AbiView; dispatch?: boolean }): Built {
-  const view = opts.view ?? newestView();
-  const gen = sources(view);
-  const flags = opts.flags ?? ['-O2'];
+export function buildShim(opts: { cc: 'gcc' | 'clang'; main: string; extra?: readonly string[]; flags?: readonly string[]; name: string; view?: AbiView; dispatch?: boolean; target?: Target }): Built {
+  const target = opts.target ?? vdpaTarget(opts.view ?? newestView());
+  const gen = sources(target);
+  const flags = [...(opts.flags ?? ['-O2']), ...target.defines];
   const dispatch = opts.dispatch ?? true;
-  const inputs = [opts.main, ...(opts.extra ?? []), join(SHIM, 'fake_vdpa_net.c'), join(SHIM, 'shim.c')];
+  const inputs = [opts.main, ...(opts.extra ?? []), join(SHIM, target.fake), join(SHIM, 'shim.c')];
   const hash = createHash('sha256');
   for (const f of [...shimFiles(), ...inputs]) hash.update(f).update(readFileSync(f));
   for (const [k, v] of gen) hash.update(k).update(v);
@@ -94,7 +127,7 @@ export function buildShim(opts: { cc: 'gcc' | 'clang'; main: string; extra?: rea
   const args = [
     '-std=gnu11', '-g', '-Wall', '-Wextra', '-Werror', '-DCONFIG_COMPAT', ...flags,
     '-I', join(SHIM, 'include'), '-I', join(ROOT, 'generated/uapi'), '-I', dir, '-I', SHIM,
-    '-o', tmp, ...inputs, ...(dispatch ? [join(dir, `${PROFILE}.c`)] : []),
+    '-o', tmp, ...inputs, ...(dispatch ? [join(dir, `${target.profile}.c`)] : []),
   ];
   execFileSync(opts.cc, args, { stdio: 'pipe', timeout: 300_000 });
   renameSync(tmp, exe);
@@ -141,13 +174,14 @@ export function parseResult(line: string): CallResult {
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-/** The runner, built once per process with each compiler. */
+/** The runner, built once per process with each compiler (and target: vhost-vdpa-net by default). */
 const runners = new Map<string, string>();
-export function runner(cc: 'gcc' | 'clang' = 'gcc'): string {
-  let exe = runners.get(cc);
+export function runner(cc: 'gcc' | 'clang' = 'gcc', target?: Target): string {
+  const key = `${cc} ${target?.profile ?? PROFILE}`;
+  let exe = runners.get(key);
   if (!exe) {
-    exe = buildShim({ cc, main: join(SHIM, 'runner.c'), name: `runner-${cc}` }).exe;
-    runners.set(cc, exe);
+    exe = buildShim({ cc, main: join(SHIM, 'runner.c'), name: `runner-${cc}`, ...(target ? { target } : {}) }).exe;
+    runners.set(key, exe);
   }
   return exe;
 }

@@ -32,18 +32,23 @@ export interface Expected {
 }
 
 /** The behaviour of the profile at the view's version. */
-export function profileBehaviour(view: AbiView): Behaviour {
-  const b = view.behaviour(view.devices.get(PROFILE)?.fd ?? '', PROFILE);
-  if (!b?.executable) throw new Error(`${PROFILE} is not executable at ${view.version}`);
+export function profileBehaviour(view: AbiView, profile = PROFILE): Behaviour {
+  const b = view.behaviour(view.devices.get(profile)?.fd ?? '', profile);
+  if (!b?.executable) throw new Error(`${profile} is not executable at ${view.version}`);
   return b;
 }
 
-/** Facts the generated facts struct has (those the profile's checks read). */
-let inStruct: ReadonlySet<string> | undefined;
+/** Facts the generated facts struct has (those the profile's checks read), per profile. */
+const inStruct = new Map<string, ReadonlySet<string>>();
 
-export function worldScript(w: World): string[] {
-  inStruct ??= new Set(planProfile(newestView(), PROFILE).facts.map((f) => f.name));
-  const known = inStruct;
+/** The runner's lines that set up a world; `target` names another profile than vhost-vdpa-net. */
+export function worldScript(w: World, target?: { view: AbiView; profile: string }): string[] {
+  const profile = target?.profile ?? PROFILE;
+  let known = inStruct.get(profile);
+  if (!known) {
+    known = new Set(planProfile(target?.view ?? newestView(), profile).facts.map((f) => f.name));
+    inStruct.set(profile, known);
+  }
   return [
     'reset',
     ...[...w.facts].filter(([k]) => known.has(k)).map(([k, v]) => `fact ${k} ${v}`),

@@ -1,6 +1,6 @@
 // Finds calls by what the model says of them: seeded random devices and arguments until the
 // model's outcome for the request matches. The tests then run the found calls through the C code.
-import type { Behaviour, Outcome } from '../../src/model/index.ts';
+import type { AbiView, Behaviour, Outcome } from '../../src/model/index.ts';
 import { argBytes, randomWorld, rng } from './args.ts';
 import { newestView } from './build.ts';
 import { cmdOf, type Call, type World } from './calls.ts';
@@ -12,8 +12,8 @@ export interface Found {
 }
 
 /** Calls of `request` whose model outcome satisfies `want`, up to `limit` of them. */
-export function search(b: Behaviour, request: string, want: (o: Found['outcome'], c: Call) => boolean, opts: { limit?: number; tries?: number; seed?: number; nulls?: boolean } = {}): Found[] {
-  const view = newestView();
+export function search(b: Behaviour, request: string, want: (o: Found['outcome'], c: Call) => boolean, opts: { limit?: number; tries?: number; seed?: number; nulls?: boolean; view?: AbiView } = {}): Found[] {
+  const view = opts.view ?? newestView();
   const r = rng((opts.seed ?? 0x5eed) ^ [...request].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
   const out: Found[] = [];
   for (let i = 0; i < (opts.tries ?? 40_000) && out.length < (opts.limit ?? 1); i++) {
@@ -30,8 +30,8 @@ export function search(b: Behaviour, request: string, want: (o: Found['outcome']
 }
 
 /** A call every check of `request` lets through (the handler runs and succeeds). */
-export function passing(b: Behaviour, request: string, seed?: number): Found {
-  const f = search(b, request, (o, c) => o.result === '0' && o.check === undefined && c.arg !== null, { ...(seed !== undefined ? { seed } : {}), nulls: false })[0];
+export function passing(b: Behaviour, request: string, seed?: number, view?: AbiView): Found {
+  const f = search(b, request, (o, c) => o.result === '0' && o.check === undefined && c.arg !== null, { ...(seed !== undefined ? { seed } : {}), ...(view ? { view } : {}), nulls: false })[0];
   if (!f) throw new Error(`no passing call of ${request}`);
   return f;
 }

@@ -9,11 +9,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { kdispatchEmitter } from '../../generators/kdispatch/index.ts';
 import { renderFile } from '../../src/emit/index.ts';
 import { checkpatchTool } from '../support/checkpatch.ts';
-import { newestView } from './build.ts';
+import { openOk } from '../support/spec.ts';
+import { argszTarget, newestView, ROOT } from './build.ts';
 
 const view = newestView();
-const options = { specDir: 'spec', command: `ioctl-abi gen --at ${view.version}` };
-const files = kdispatchEmitter.emit(view, options).map((f) => ({ name: f.path.replace(/^kernel\//, ''), content: renderFile(f, options) }));
+// The proposals of spec/history too, as gen prints them (the 2019 vhost-mdev v2 profiles).
+const history = [{ name: 'vhost-mdev-v2', spec: openOk(join(ROOT, 'spec/history/vhost-mdev-v2')) }];
+const options = { specDir: 'spec', command: `ioctl-abi gen --at ${view.version}`, history };
+// And the argsz fixture (test/kdispatch/fixtures/vfio-argsz), which gen does not print.
+const fixture = argszTarget().view;
+const files = [...kdispatchEmitter.emit(view, options), ...kdispatchEmitter.emit(fixture, { ...options, history: [] })].map((f) => ({ name: f.path.replace(/^kernel\//, ''), content: renderFile(f, options) }));
 const work = mkdtempSync(join(tmpdir(), 'kdispatch-style-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -29,7 +34,7 @@ function perl(args: string[]): { stdout: string; stderr: string; code: number } 
 
 describe(`generated/kernel at ${view.version}: kernel style`, () => {
   it('writes a .c and a .h per executable profile', () => {
-    expect(files.map((f) => f.name).sort()).toEqual(['vhost-vdpa-net.c', 'vhost-vdpa-net.h']);
+    expect(files.map((f) => f.name).sort()).toEqual(['vfio-argsz.c', 'vfio-argsz.h', 'vhost-mdev-v2-net.c', 'vhost-mdev-v2-net.h', 'vhost-mdev-v2.c', 'vhost-mdev-v2.h', 'vhost-vdpa-net.c', 'vhost-vdpa-net.h']);
   });
 
   for (const f of files) {
@@ -51,7 +56,7 @@ describe(`generated/kernel at ${view.version}: kernel style`, () => {
       const rst = perl([tool.kernelDoc, '-rst', f.name]).stdout;
       const documented = new Set([...rst.matchAll(/^\.\. c:function:: .*?\b(\w+)\s*\(/gm)].map((m) => m[1]));
       const declared = [...f.content.matchAll(/^(?:static )?(?:long|bool|u8|const struct \w+ \*)\s*\n?(\w+)\(/gm)].map((m) => m[1]);
-      expect(declared.length).toBeGreaterThan(30);
+      expect(declared.length).toBeGreaterThan(3);
       expect(declared.filter((d) => !documented.has(d))).toEqual([]);
     }, 600_000);
   }

@@ -4,13 +4,16 @@
 //                                 boot a guest (default 6.12), run CMD chrooted into the host root
 //   build-module DIR              build an out-of-tree module for 6.12, print the .ko
 //   probe [--kernel 6.12|7.2] [OUT.json]
-//                                 run the vhost-vdpa behaviour matrix and compare every cell with
-//                                 the spec's executable model; print how it differs from 6.12
+//                                 run the vhost-vdpa behaviour matrix (ioctl and IOTLB write cells)
+//                                 and compare every cell with the spec's executable model; print
+//                                 how it differs from 6.12
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseLabArgs } from './cli-args.ts';
 import { DEFAULT_KERNEL } from './config.ts';
-import { diffSummary, table } from './matrix.ts';
-import { predictMatrix, report, reportText } from './predict.ts';
+import { diffSummary, table, writeDiffSummary } from './matrix.ts';
+import { predictMatrix, predictWriteMatrix, report, reportText, writeReportText } from './predict.ts';
+import { buildMdev, MDEV_SRC } from './mdev.ts';
 import { buildModule } from './module.ts';
 import { prepare } from './prepare.ts';
 import { probeRun, recordedOrRun } from './probe-run.ts';
@@ -41,7 +44,8 @@ async function main(): Promise<number> {
     case 'build-module': {
       const dir = rest[0];
       if (!dir) throw new Error('usage: npm run lab -- build-module DIR');
-      console.log(buildModule(dir).ko);
+      // kernel/ builds only with the generated dispatches copied next to it
+      console.log((resolve(dir) === MDEV_SRC ? buildMdev() : buildModule(dir)).ko);
       return 0;
     }
     case 'probe': {
@@ -49,12 +53,18 @@ async function main(): Promise<number> {
       const { matrix: m, recorded, probeMs } = await probeRun({ kernel: a.kernel });
       if (a.positional[0]) writeFileSync(a.positional[0], JSON.stringify(m, null, 1));
       console.error(`lab: probe ran ${(probeMs / 1000).toFixed(1)} s in the guest; matrix recorded in ${recorded}`);
-      if (a.kernel !== DEFAULT_KERNEL) console.log(diffSummary(await recordedOrRun(DEFAULT_KERNEL), m));
+      if (a.kernel !== DEFAULT_KERNEL) {
+        const base = await recordedOrRun(DEFAULT_KERNEL);
+        console.log(diffSummary(base, m));
+        console.log(writeDiffSummary(base, m));
+      }
       const rows = predictMatrix(m, a.kernel);
       console.log(table(rows));
       console.log(reportText(m.kernel, rows));
+      const writes = predictWriteMatrix(m, a.kernel);
+      console.log(writeReportText(m.kernel, writes));
       const r = report(rows);
-      return r.wrong.length + r.unmodelled.length ? 1 : 0;
+      return r.wrong.length + r.unmodelled.length + writes.filter((w) => w.verdict !== 'exact').length ? 1 : 0;
     }
     default:
       console.error(USAGE);

@@ -32,6 +32,10 @@ export function deviceFacts(m: ProbeMatrix, kernel: KernelId): Map<string, bigin
     // VDUSE's set_driver_features stores whatever it is given
     ['parent_accepts', (1n << 64n) - 1n],
     ['cross_endian_legacy', b(cfg.get('CONFIG_VHOST_CROSS_ENDIAN_LEGACY') === 'y')],
+    ['iova_first', BigInt(m.device.iova_first)],
+    ['iova_last', BigInt(m.device.iova_last)],
+    // VDUSE allocates its vdpa device with use_va (it maps user virtual addresses)
+    ['use_va', 1n],
   ]);
   for (const [fact, names] of Object.entries(VDUSE_OPS)) facts.set(fact, b(names.some((n) => fns.has(n))));
   // VDUSE refuses set_group_asid for devices created with API version 0 (7.2: EINVAL).

@@ -28,6 +28,9 @@ export interface ProbeMatrix {
     config_size: number; group_num: number; as_num: number; vring_num: number; iova_first: string; iova_last: string };
   states: Record<string, number>;
   cells: ProbeCell[];
+  /** The IOTLB write() cells and the caller's mappings they ran with. */
+  iotlb: ProbeIotlb;
+  writes: ProbeWriteCell[];
   requests_served: number;
 }
 
@@ -105,6 +108,68 @@ export function diffSummary(a: ProbeMatrix, b: ProbeMatrix): string {
     `${a.kernel} vs ${b.kernel}: ${differ.length} of ${a.cells.length} cells differ` +
       `${onlyA.length ? `, ${onlyA.length} only on ${a.kernel}` : ''}${onlyB.length ? `, ${onlyB.length} only on ${b.kernel}` : ''}`,
     ...[...groups].map(([k, states]) => `  ${k} [states ${states.join(' ')}]`),
+    ...onlyA.map((k) => `  only ${a.kernel}: ${k}`),
+    ...onlyB.map((k) => `  only ${b.kernel}: ${k}`),
+  ].join('\n');
+}
+
+/** One write() of an IOTLB write cell: what was written and what came back. */
+export interface ProbeWrite {
+  len: number;
+  /** Hex of the first 80 bytes of the buffer (the kernel reads only `len` of them). */
+  bytes: string;
+  ret: number;
+  errno: string;
+}
+
+/** A step before the measured write: another write, or VHOST_VDPA_SET_STATUS 0 (a reset). */
+export type ProbeWriteStep = ProbeWrite | { reset: true; ret: number; errno: string };
+
+/** One IOTLB write cell: a fresh fd, owner or not, acked backend features, a status state, steps, the write. */
+export interface ProbeWriteCell {
+  case: string;
+  state: string; // a key of STATE_STATUS
+  owner: boolean;
+  acked: string; // hex; 0x0: VHOST_SET_BACKEND_FEATURES not called
+  steps?: ProbeWriteStep[];
+  write?: ProbeWrite;
+  setup_errno?: string;
+}
+
+/** The caller's mappings when the write cells ran (/proc/self/maps). */
+export interface ProbeIotlb {
+  memfd: string;
+  anon: string;
+  region: number;
+  maps: { start: string; end: string; shared: boolean; file: boolean }[];
+}
+
+/** The result of a write: the byte count, or its errno. */
+export const writeResult = (w: { ret: number; errno: string }): string => (w.errno === '0' ? String(w.ret) : w.errno);
+/** What identifies a write cell across runs and kernels. */
+export const writeKey = (c: ProbeWriteCell): string => `${c.case} ${c.state} acked=${c.acked} ${c.owner ? 'owner' : 'no-owner'}`;
+/** The write's result, or `setup:<errno>`. */
+export const writeCellResult = (c: ProbeWriteCell): string => (c.setup_errno ? `setup:${c.setup_errno}` : c.write ? writeResult(c.write) : '?');
+
+/** Write cells whose result differs between two matrices (steps included), and cells only one has. */
+export function diffWriteMatrices(a: ProbeMatrix, b: ProbeMatrix): { differ: string[]; onlyA: string[]; onlyB: string[] } {
+  const all = (c: ProbeWriteCell): string => [...(c.steps ?? []).map(writeResult), writeCellResult(c)].join(' ');
+  const inB = new Map(b.writes.map((c) => [writeKey(c), c]));
+  const inA = new Set(a.writes.map(writeKey));
+  const differ = a.writes.flatMap((ca) => {
+    const cb = inB.get(writeKey(ca));
+    return cb && all(ca) !== all(cb) ? [`${writeKey(ca)}: ${a.kernel} ${all(ca)} -> ${b.kernel} ${all(cb)}`] : [];
+  });
+  return { differ, onlyA: [...inA].filter((k) => !inB.has(k)), onlyB: [...inB.keys()].filter((k) => !inA.has(k)) };
+}
+
+/** One line of counts, then every differing write cell. */
+export function writeDiffSummary(a: ProbeMatrix, b: ProbeMatrix): string {
+  const { differ, onlyA, onlyB } = diffWriteMatrices(a, b);
+  return [
+    `${a.kernel} vs ${b.kernel}: ${differ.length} of ${a.writes.length} write cells differ` +
+      `${onlyA.length ? `, ${onlyA.length} only on ${a.kernel}` : ''}${onlyB.length ? `, ${onlyB.length} only on ${b.kernel}` : ''}`,
+    ...differ.map((d) => `  ${d}`),
     ...onlyA.map((k) => `  only ${a.kernel}: ${k}`),
     ...onlyB.map((k) => `  only ${b.kernel}: ${k}`),
   ].join('\n');

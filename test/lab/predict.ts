@@ -1,12 +1,12 @@
 // The exact comparison: each probe cell against the one outcome the spec's executable
 // behaviour model predicts (src/model/dispatch.ts). A cell is predicted exactly, wrong, or
 // not modelled (with the reason); no cell accepts two answers.
-import type { Behaviour, CallInput } from '../../src/model/index.ts';
+import type { Behaviour, CallerMapping, CallInput, WriteCall, WriteOutcome, WriteStep } from '../../src/model/index.ts';
 import { join } from 'node:path';
 import { openOk } from '../support/spec.ts';
 import type { KernelId } from './config.ts';
 import { deviceFacts } from './facts.ts';
-import { STATE_STATUS, type ProbeCell, type ProbeMatrix } from './matrix.ts';
+import { STATE_STATUS, writeCellResult, writeResult, type ProbeCell, type ProbeMatrix, type ProbeWriteCell } from './matrix.ts';
 
 export type Prediction = 'exact' | 'wrong' | 'unmodelled';
 
@@ -59,14 +59,83 @@ export function report(rows: readonly PredictedCell[]): { exact: number; wrong: 
   return { exact: rows.filter((r) => r.verdict === 'exact').length, wrong: rows.filter((r) => r.verdict === 'wrong'), unmodelled: rows.filter((r) => r.verdict === 'unmodelled') };
 }
 
-/** A probe matrix of one lab kernel against the spec at that kernel's version. */
-export function predictMatrix(m: ProbeMatrix, kernel: KernelId): PredictedCell[] {
+function kernelBehaviour(kernel: KernelId): Behaviour {
   const spec = openOk(join(import.meta.dirname, '../../spec'));
   const version = spec.version(kernel);
   if (!version.ok) throw new Error(`the spec has no version ${kernel}: ${version.message}`);
   const behaviour = spec.at(version.version).behaviour('vhost-vdpa', 'vhost-vdpa-net');
   if (!behaviour) throw new Error(`the spec has no vhost-vdpa / vhost-vdpa-net at ${kernel}`);
-  return predictCells(m.cells, behaviour, deviceFacts(m, kernel));
+  return behaviour;
+}
+
+/** A probe matrix of one lab kernel against the spec at that kernel's version. */
+export function predictMatrix(m: ProbeMatrix, kernel: KernelId): PredictedCell[] {
+  return predictCells(m.cells, kernelBehaviour(kernel), deviceFacts(m, kernel));
+}
+
+export interface PredictedWrite {
+  cell: ProbeWriteCell;
+  /** Every step's result then the write's, e.g. '72 0 EFAULT' (a reset step is its ioctl's). */
+  measured: string;
+  predicted?: string;
+  verdict: Prediction;
+  /** The check that decided the write, or why the cell is not modelled. */
+  why: string;
+}
+
+/** The caller's mappings of the probe, for find_vma. */
+export function callerMaps(m: ProbeMatrix): CallerMapping[] {
+  return m.iotlb.maps.map((x) => ({ start: BigInt(x.start), end: BigInt(x.end), shared: x.shared, file: x.file }));
+}
+
+const outcomeText = (o: WriteOutcome): string => (o.kind === 'decided' ? o.result : '?');
+const deciderOf = (o: WriteOutcome): string =>
+  o.kind === 'unmodelled' ? o.reason : o.check ? `${o.check.id} (${o.check.from}${o.handlerError ? `: ${o.handlerError}` : ''})` : 'every check passed';
+
+/**
+ * Every write cell against the model: the steps before the write (writes through the channel,
+ * resets through the ioctl dispatch) and the write itself; exact only when every one is.
+ */
+export function predictWrites(cells: readonly ProbeWriteCell[], behaviour: Behaviour, facts: ReadonlyMap<string, bigint>, maps: readonly CallerMapping[]): PredictedWrite[] {
+  return cells.map((cell): PredictedWrite => {
+    if (cell.setup_errno || !cell.write) return { cell, measured: writeCellResult(cell), verdict: 'unmodelled', why: `the probe could not set up the fd (${cell.setup_errno ?? 'no write'})` };
+    const status = BigInt(STATE_STATUS[cell.state] ?? 0);
+    const steps = cell.steps ?? [];
+    const measured = [...steps.map(writeResult), writeResult(cell.write)].join(' ');
+    const before: WriteStep[] = steps.map((s) => ('reset' in s ? { kind: 'reset' } : { kind: 'write', bytes: hexBytes(s.bytes), len: s.len }));
+    const call: WriteCall = { owner: cell.owner, status, acked: BigInt(cell.acked), facts, maps, before, bytes: hexBytes(cell.write.bytes), len: cell.write.len };
+    const out = behaviour.write(call);
+    if (out.kind === 'unmodelled') return { cell, measured, verdict: 'unmodelled', why: out.reason };
+    // a reset step is VHOST_VDPA_SET_STATUS(0): the ioctl model answers it
+    let writes = 0;
+    const stepText: string[] = [];
+    for (const s of steps) {
+      if ('reset' in s) {
+        const r = behaviour.evaluate('VHOST_VDPA_SET_STATUS', { owner: cell.owner, status, arg: new Uint8Array([0]), facts, eventfds: new Set() });
+        stepText.push(r.kind === 'decided' ? r.result : '?');
+      } else {
+        const o = out.before[writes++];
+        if (!o || o.kind === 'unmodelled') return { cell, measured, verdict: 'unmodelled', why: o?.kind === 'unmodelled' ? o.reason : 'a step was not run' };
+        stepText.push(outcomeText(o));
+      }
+    }
+    const predicted = [...stepText, out.result].join(' ');
+    return { cell, measured, predicted, verdict: predicted === measured ? 'exact' : 'wrong', why: deciderOf(out) };
+  });
+}
+
+/** The write cells of a probe matrix against the spec at that kernel's version. */
+export function predictWriteMatrix(m: ProbeMatrix, kernel: KernelId): PredictedWrite[] {
+  return predictWrites(m.writes, kernelBehaviour(kernel), deviceFacts(m, kernel), callerMaps(m));
+}
+
+/** The write cells' verdicts in one line, then the wrong and unmodelled cells. */
+export function writeReportText(kernel: string, rows: readonly PredictedWrite[]): string {
+  const exact = rows.filter((r) => r.verdict === 'exact').length;
+  const bad = rows.filter((r) => r.verdict !== 'exact');
+  const line = (r: PredictedWrite): string =>
+    `  ${r.cell.case} ${r.cell.state} acked=${r.cell.acked} owner=${r.cell.owner}: measured ${r.measured}, ${r.verdict === 'wrong' ? `predicted ${r.predicted ?? '?'} by ${r.why}` : `not modelled: ${r.why}`}`;
+  return [`${kernel}: ${rows.length} write cells, ${exact} predicted exactly, ${rows.filter((r) => r.verdict === 'wrong').length} wrong, ${rows.filter((r) => r.verdict === 'unmodelled').length} not modelled`, ...bad.map(line)].join('\n');
 }
 
 /** One line per verdict, then the wrong and unmodelled cells. */

@@ -14,7 +14,7 @@ const i386 = findAbi('i386') as Abi;
 describe('consumers import only the front door', () => {
   // Everything that reads the model: emitters, lint, the CLI, the emit framework, examples,
   // benchmarks, and the tests that act as consumers (the lab, the oracle, history, support).
-  const consumers = ['generators', 'src/lint', 'src/cli', 'src/emit', 'examples', 'bench', 'test/lab', 'test/oracle', 'test/uapi', 'test/history', 'test/support', 'test/cli'];
+  const consumers = ['generators', 'src/lint', 'src/cli', 'src/emit', 'src/runtime', 'examples', 'bench', 'test/lab', 'test/oracle', 'test/uapi', 'test/history', 'test/support', 'test/cli'];
   const files = (dir: string): string[] => {
     let names: string[];
     try {

@@ -78,6 +78,10 @@ describe('the tarball', () => {
       'dist/src/model/index.d.ts',
       'dist/src/load/schema-validator.gen.js',
       'dist/generators/uapi/header.hbs',
+      'dist/generated/ts/api/vhost.js',
+      'dist/generated/ts/api/vhost.d.ts',
+      'dist/generated/ts/api/vduse.js',
+      'dist/generated/ts/api/vfio.js',
       'spec/project.yaml',
       'spec/schema/ioctl-abi.schema.json',
     ]) {
@@ -99,7 +103,7 @@ describe('the tarball', () => {
     const r = run(process.execPath, [join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only', '--format', 'json'], ROOT);
     expect(r.stderr).toBe('');
     const { analysis } = JSON.parse(r.stdout) as { analysis: { entrypoints: Record<string, { resolutions: Record<string, { visibleProblems?: number[]; resolution?: { fileName: string } }> }> } };
-    for (const entry of ['.', './package.json']) {
+    for (const entry of ['.', './package.json', './runtime', './vhost', './vduse', './vfio']) {
       for (const kind of ['node16-esm', 'bundler']) {
         const res = analysis.entrypoints[entry]?.resolutions[kind];
         expect(res?.resolution?.fileName, `${entry} ${kind}`).toBeTruthy();
@@ -171,6 +175,61 @@ for (const name of ['VHOST_SET_OWNER', 'VHOST_GET_VRING_BASE']) {
     const view = opened.spec.at(opened.spec.newest);
     const expected = ['VHOST_SET_OWNER', 'VHOST_GET_VRING_BASE'].flatMap((name) => ABIS.map((abi) => `${name} ${abi.name} 0x${view.number(view.request(name)!, abi).toString(16)}`));
     expect(lines).toEqual(expected);
+  });
+
+  it('"ioctl-abi/runtime" and "ioctl-abi/runtime/node": a real ioctl through koffi, refused with a named errno', () => {
+    writeFileSync(join(consumer, 'runtime.mjs'), `import { openSync, writeFileSync } from 'node:fs';
+import { ioctlError } from 'ioctl-abi/runtime';
+import { koffiTransport } from 'ioctl-abi/runtime/node';
+
+writeFileSync('plain.txt', 'x');
+const fd = openSync('plain.txt', 'r');
+const t = koffiTransport();
+const r = t.ioctl(fd, 0x8008af00, new Uint8Array(8)); // VHOST_GET_FEATURES on a regular file
+console.log(ioctlError(t, { fd: 99, fdKind: 'vhost-vdpa', request: 'VHOST_GET_FEATURES', number: 0x8008af00, arg: null }, r).message);
+`);
+    const r = ok(run(process.execPath, ['runtime.mjs'], consumer), 'node runtime.mjs');
+    expect(r.stdout).toBe('VHOST_GET_FEATURES (0x8008af00) on vhost-vdpa fd 99: ENOTTY\n');
+  });
+
+  it('"ioctl-abi/vduse" with "ioctl-abi/runtime": a typed client sends its request through a transport', () => {
+    writeFileSync(join(consumer, 'bindings.mjs'), `import { VduseControlFd, VDUSE_REQUEST_NUMBERS, vduseDevConfigCodec } from 'ioctl-abi/vduse';
+import { VhostVdpaNetDevice, describeVirtioNetFeatures } from 'ioctl-abi/vhost';
+import { VfioDeviceFd } from 'ioctl-abi/vfio';
+import { RecordingTransport } from 'ioctl-abi/runtime';
+
+const t = new RecordingTransport();
+const control = new VduseControlFd(t, 5, 'x86_64');
+control.destroyDev('blk0');
+const config = { name: 'blk0', vendorId: 0, deviceId: 2, features: 1n << 32n, vqNum: 1, vqAlign: 4096, ngroups: 0, nas: 0, configSize: 0, config: new Uint8Array(0) };
+control.createDev(config);
+console.log(t.calls.map((c) => c.request.toString(16) + ':' + c.arg.length).join(' '));
+console.log(VDUSE_REQUEST_NUMBERS.x86_64.VDUSE_CREATE_DEV === t.calls[1].request, vduseDevConfigCodec.s390x.size);
+console.log(typeof new VhostVdpaNetDevice(t, 6, 'ppc64').vdpaGetVringNum, typeof new VfioDeviceFd(t, 7, 'x86_64').deviceReset);
+console.log(describeVirtioNetFeatures(1n << 5n).join(','));
+`);
+    const r = ok(run(process.execPath, ['bindings.mjs'], consumer), 'node bindings.mjs');
+    // _IOW(0x81, 3, char[256]) and _IOW(0x81, 2, struct vduse_dev_config): gcc's sizeof is 336 on x86_64 and s390x (7.3 headers).
+    expect(r.stdout).toBe('41008103:256 41508102:336\ntrue 336\nfunction function\nVIRTIO_NET_F_MAC\n');
+  });
+
+  it('the bindings\' declarations type-check under strict, exactOptionalPropertyTypes and erasableSyntaxOnly, without @types/node', () => {
+    writeFileSync(join(consumer, 'bindings.mts'), `import { VhostVdpaNetDevice, type VhostVringAddr } from 'ioctl-abi/vhost';
+import { VduseDeviceFd, type VduseDevRequest } from 'ioctl-abi/vduse';
+import { VfioDeviceFd } from 'ioctl-abi/vfio';
+import type { Transport } from 'ioctl-abi/runtime';
+declare const t: Transport;
+const addr: VhostVringAddr = { index: 0, flags: 0n, descUserAddr: 0n, usedUserAddr: 0n, availUserAddr: 0n, logGuestAddr: 0n };
+const n: number = new VhostVdpaNetDevice(t, 3, 'x86_64').setVringAddr(addr);
+const req: VduseDevRequest = new VduseDeviceFd(t, 4, 'x86_64').readVduseDevRequest();
+const info = new VfioDeviceFd(t, 5, 'x86_64').deviceReset();
+export { n, req, info };
+`);
+    const compilerOptions = { noEmit: true, strict: true, exactOptionalPropertyTypes: true, erasableSyntaxOnly: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022'], types: [] };
+    writeFileSync(join(consumer, 'tsconfig.bindings.json'), JSON.stringify({ compilerOptions, files: ['bindings.mts'] }));
+    const r = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.bindings.json'], consumer);
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('its declarations type-check in a strict NodeNext consumer, without @types/node', () => {

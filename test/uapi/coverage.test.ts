@@ -54,7 +54,7 @@ function realNames(text: string): { names: string[]; guard?: string } {
   return { names, ...(parsed.guard ? { guard: parsed.guard } : {}) };
 }
 
-const HEADERS = ['linux/vhost.h', 'linux/vhost_types.h', 'linux/vduse.h', 'linux/vfio.h', 'linux/virtio_config.h', 'linux/virtio_ids.h', 'linux/virtio_net.h', 'linux/virtio_scsi.h'];
+const HEADERS = ['linux/vhost.h', 'linux/vhost_types.h', 'linux/vduse.h', 'linux/vfio.h', 'linux/virtio_config.h', 'linux/virtio_ids.h', 'linux/virtio_net.h', 'linux/virtio_ring.h', 'linux/virtio_scsi.h'];
 const counts = { declarations: 0, identical: 0, compared: 0 };
 
 describe('every real declaration is in the spec', () => {
@@ -110,6 +110,6 @@ describe('generated headers are the kernel\'s own, comments aside', () => {
   }
   it('reports', () => {
     console.log(`token identity: ${counts.identical}/${counts.compared} generated headers equal the kernel's`);
-    expect(counts.compared).toBe(39);
+    expect(counts.compared).toBe(44); // 9 headers at 5 versions, vduse.h not in 5.10
   });
 });

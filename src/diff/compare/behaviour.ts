@@ -1,7 +1,7 @@
 // Behaviour: fd kinds (status gates, quirks, the unknown-request errno) and device profiles
 // (accepted requests, device id, feature filters, their own gates). A gate a released request
 // did not have is a behaviour break; one that goes away is a change.
-import type { AbiSnapshot, SnapshotCheck, SnapshotDevice, SnapshotFd, SnapshotPath, SnapshotRule } from '../../model/index.ts';
+import type { AbiSnapshot, SnapshotChannelCheck, SnapshotChannelWrite, SnapshotCheck, SnapshotDevice, SnapshotFd, SnapshotPath, SnapshotRule } from '../../model/index.ts';
 import { listNames, sharedWords, splitKeys, words, type PairContext } from '../context.ts';
 
 interface Condition {
@@ -284,9 +284,38 @@ export function compareChannels(ctx: PairContext): void {
       const n = hr.get(k);
       if (!n) ctx.add({ rule: 'channel-record-removed', item: `channel ${name} ${k}`, ...at, message: `channel ${name} no longer carries ${r.type} (${r.direction})` });
       else if ((r.when ?? '') !== (n.when ?? '')) ctx.add({ rule: 'channel-record-gate-changed', item: `channel ${name} ${k}`, ...at, message: `channel ${name}: ${r.type} (${r.direction}) is used ${n.when ? `when ${n.when}` : 'always'}, was ${r.when ? `when ${r.when}` : 'always'}`, witnesses: [{ old: r.when ?? 'always', new: n.when ?? 'always' }] });
+      else if ((r.form ?? '') !== (n.form ?? '')) ctx.add({ rule: 'channel-record-gate-changed', item: `channel ${name} ${k}`, ...at, message: `channel ${name}: ${r.type} (${r.direction}) is selected by ${n.form ?? 'no leading value'}, was ${r.form ?? 'no leading value'}`, witnesses: [{ old: r.form ?? '-', new: n.form ?? '-' }] });
     }
     for (const [k, r] of hr) if (!br.has(k)) ctx.add({ rule: 'channel-record-added', item: `channel ${name} ${k}`, ...at, message: `channel ${name} carries ${r.type} (${r.direction})${r.when ? ` when ${r.when}` : ''}` });
     const lost = b.fds.filter((f) => !h.fds.includes(f));
     if (lost.length) ctx.add({ rule: 'channel-fd-dropped', item: `channel ${name}`, ...at, message: `channel ${name} is no longer on ${listNames(lost)}` });
+    compareChannelWrite(ctx, name, b.write, h.write, at);
   }
+}
+
+/** Kinds of write() check that can refuse a write. */
+const REFUSING = new Set(['owner', 'status', 'refuse', 'always']);
+
+/** A channel's executable write(): a new refusal breaks writes that worked; any other change is reviewed. */
+function compareChannelWrite(ctx: PairContext, name: string, b: SnapshotChannelWrite | undefined, h: SnapshotChannelWrite | undefined, at: { baseAt: string; headAt: string }): void {
+  // As with paths: a version the model has no executable write() for is not compared.
+  if (!b || !h) return;
+  const item = `channel ${name} write`;
+  const changed = (what: string, sub = ''): void => ctx.add({ rule: 'channel-write-changed', item: `${item}${sub}`, ...at, message: `channel ${name}: ${what}` });
+  const body = ({ at: _at, ...rest }: SnapshotChannelCheck): string => JSON.stringify(rest);
+  const bc = new Map(b.checks.map((c) => [c.id, c]));
+  const hc = new Map(h.checks.map((c) => [c.id, c]));
+  for (const [id, c] of hc) {
+    if (bc.has(id)) continue;
+    if (REFUSING.has(c.kind)) ctx.add({ rule: 'channel-write-check-added', item: `${item} ${id}`, ...at, message: `channel ${name}: write() now passes check ${id}, which can refuse it${c.error ? ` (${c.error})` : ''}` });
+    else changed(`write() now passes ${c.effect ? `effect ${c.effect}` : `check ${id}`}`, ` ${id}`);
+  }
+  for (const [id, c] of bc) {
+    const n = hc.get(id);
+    if (!n) changed(`check ${id} of write() is gone`, ` ${id}`);
+    else if (body(c) !== body(n)) changed(`check ${id} of write() tests something else`, ` ${id}`);
+  }
+  const order = (w: SnapshotChannelWrite): string => w.checks.map((c) => c.id).filter((id) => bc.has(id) && hc.has(id)).join(' ');
+  if (order(b) !== order(h)) changed('the checks of write() run in another order');
+  if (b.returns !== h.returns || b.surfacesAs !== h.surfacesAs || JSON.stringify(b.let) !== JSON.stringify(h.let)) changed('what write() returns, its handler errno or its names changed');
 }

@@ -29,7 +29,20 @@
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/uaccess.h>
+/*
+ * The profile under test: vhost-vdpa-net, the 2019 vhost-mdev-v2 (-DRUNNER_MDEV_V2) or the
+ * argsz fixture (-DRUNNER_VFIO_ARGSZ).
+ */
+#ifdef RUNNER_MDEV_V2
+#include "fake_vhost_mdev_v2.h"
+#define RUNNER_COMPAT vhost_mdev_v2_compat_ioctl
+#elif defined(RUNNER_VFIO_ARGSZ)
+#include "fake_vfio_argsz.h"
+#define RUNNER_COMPAT vfio_argsz_compat_ioctl
+#else
 #include "fake_vdpa_net.h"
+#define RUNNER_COMPAT vhost_vdpa_net_compat_ioctl
+#endif
 #include "profile.h"
 #include "shim.h"
 
@@ -40,6 +53,10 @@
 #ifdef RUNNER_HANDWRITTEN
 #include "handwritten.h"
 #define RUNNER_IOCTL hand_ioctl
+#elif defined(RUNNER_MDEV_V2)
+#define RUNNER_IOCTL vhost_mdev_v2_ioctl
+#elif defined(RUNNER_VFIO_ARGSZ)
+#define RUNNER_IOCTL vfio_argsz_ioctl
 #else
 #define RUNNER_IOCTL vhost_vdpa_net_ioctl
 #endif
@@ -126,7 +143,10 @@ __attribute__((noinline)) static void poison_stack(void)
 /* Negative control: copies a struct it never initialised, as a buggy dispatch would. */
 __attribute__((noinline)) static long leaky(void *argp)
 {
-	struct vhost_vdpa_iova_range range;
+	struct {
+		u64 first;
+		u64 last;
+	} range;
 	/* Only `first` is written: `last` is whatever the stack held. */
 	volatile u64 *first = &range.first;
 
@@ -162,7 +182,7 @@ static void call(int compat, unsigned int cmd, const char *mode, const char *hex
 	if (poison)
 		poison_stack();
 	if (compat)
-		r = vhost_vdpa_net_compat_ioctl(&fake, cmd, (unsigned long)(uintptr_t)argp);
+		r = RUNNER_COMPAT(&fake, cmd, (unsigned long)(uintptr_t)argp);
 	else if (cmd == 0xffffffffu)
 		r = leaky(argp);
 	else

@@ -4,9 +4,13 @@
  * its control requests from a thread, binds it to vhost_vdpa through the vdpa
  * netlink tool and then either
  *   vdpa_probe NAME matrix OUT.json   walks request x status state x argument
- *                                     case x owner and writes every ret/errno;
+ *                                     case x owner and writes every ret/errno,
+ *                                     then the IOTLB write() cells ("writes");
  *   vdpa_probe NAME hold 'CMD'        runs CMD (sh -c) while the device exists
- *                                     ($VDPA_DEV names it).
+ *                                     ($VDPA_DEV names it);
+ *   vdpa_probe /dev/CHARDEV matrix OUT.json   the matrix on a char device that
+ *                                     exists already (e.g. inside hold, after
+ *                                     rebinding the device to another driver).
  * Built on the host against the 6.12 UAPI headers; runs in the lab guest.
  */
 #define _GNU_SOURCE
@@ -22,6 +26,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -94,7 +99,8 @@ static void vduse_create(const char *name)
 		die("VDUSE_SET_API_VERSION");
 	snprintf(cfg->name, sizeof(cfg->name), "%s", name);
 	cfg->device_id = VIRTIO_ID_NET;
-	cfg->features = DEV_FEATURES;
+	/* $VDPA_PROBE_FEATURES adds device features (e.g. VIRTIO_NET_F_MQ for a feature filter). */
+	cfg->features = DEV_FEATURES | strtoull(getenv("VDPA_PROBE_FEATURES") ?: "0", NULL, 0);
 	cfg->vq_num = NVQS;
 	cfg->vq_align = 4096;
 	cfg->config_size = sizeof(*net);
@@ -555,6 +561,267 @@ static void walk(const struct request *r, enum state s, int owner)
 		run_cell(r, *x, s, owner);
 }
 
+/* ---- the IOTLB write() channel ---- */
+
+/*
+ * A write cell: a fresh fd, the owner or not, a set of acked backend features,
+ * a status state, then steps (writes and resets, each recorded) and last the
+ * measured write. Steps of the prefix: 'u' UPDATE of the shared memfd at
+ * W_IOVA, 'a' UPDATE of anonymous memory there, 'i' INVALIDATE of it,
+ * 'z' INVALIDATE of size 0 in its middle (its last byte before its first),
+ * 'b' BATCH_BEGIN, 'r' VHOST_VDPA_SET_STATUS 0 (a reset).
+ */
+#define W_IOVA 0x100000ULL
+#define W_PAGE 4096ULL
+#define W_REGION (4 * W_PAGE)
+#define W_TOP_UADDR 0x800000000000ULL	/* above every user mapping on x86_64 */
+
+enum wmem { M_MEMFD, M_ANON, M_NONE };
+
+struct wmsg {
+	uint32_t form;		/* leading type: VHOST_IOTLB_MSG or _V2 */
+	uint32_t word1;		/* v2: asid; v1: the hole after type */
+	uint8_t type;
+	uint64_t iova, size;
+	enum wmem mem;
+	uint8_t perm;
+	int len;
+};
+
+struct wcase {
+	const char *name;
+	const char *prefix;
+	struct wmsg msg;
+};
+
+#define V1 VHOST_IOTLB_MSG
+#define V2 VHOST_IOTLB_MSG_V2
+#define UPD VHOST_IOTLB_UPDATE
+#define INV VHOST_IOTLB_INVALIDATE
+#define RW VHOST_ACCESS_RW
+#define MSG(f, w, t, i, s, m, p, l) { f, w, t, i, s, m, p, l }
+
+static const struct wcase wcases[] = {
+	{ "v1_update", "", MSG(V1, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "v1_hole_set", "", MSG(V1, 1, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "v2_update", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "anon_update", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_ANON, RW, 72) },
+	{ "uaddr_unmapped", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_NONE, RW, 72) },
+	{ "len_0", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 0) },
+	{ "len_3", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 3) },
+	{ "len_6", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 6) },
+	{ "len_39", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 39) },
+	{ "len_40", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 40) },
+	{ "len_71", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 71) },
+	{ "v1_len_39", "", MSG(V1, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 39) },
+	{ "v1_len_40", "", MSG(V1, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 40) },
+	{ "v1_len_71", "", MSG(V1, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 71) },
+	{ "len_80", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 80) },
+	{ "form_0", "", MSG(0, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "form_3", "", MSG(3, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "size_0", "", MSG(V2, 0, UPD, W_IOVA, 0, M_MEMFD, RW, 72) },
+	{ "invalidate", "", MSG(V2, 0, INV, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "invalidate_mapped", "u", MSG(V2, 0, INV, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "invalidate_size_0", "u", MSG(V2, 0, INV, W_IOVA, 0, M_MEMFD, RW, 72) },
+	{ "miss", "", MSG(V2, 0, VHOST_IOTLB_MISS, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "miss_mapped", "u", MSG(V2, 0, VHOST_IOTLB_MISS, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "access_fail_mapped", "u", MSG(V2, 0, VHOST_IOTLB_ACCESS_FAIL, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "type_7_mapped", "u", MSG(V2, 0, 7, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "iova_overflow", "", MSG(V2, 0, UPD, 0ULL - W_PAGE, 2 * W_PAGE, M_MEMFD, RW, 72) },
+	{ "iova_range_end", "", MSG(V2, 0, UPD, 0ULL - W_PAGE, W_PAGE, M_MEMFD, RW, 72) },
+	{ "overlap", "u", MSG(V2, 0, UPD, W_IOVA + W_PAGE / 2, W_PAGE, M_MEMFD, RW, 72) },
+	{ "overlap_same", "u", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "adjacent", "u", MSG(V2, 0, UPD, W_IOVA + W_PAGE, W_PAGE, M_MEMFD, RW, 72) },
+	{ "over_anon_update", "a", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "remap", "ui", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "remap_after_size_0_inside", "uz", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "perm_0", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, 0, 72) },
+	{ "perm_bad", "", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, 0xfc, 72) },
+	{ "batch_begin", "", MSG(V2, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, M_MEMFD, 0, 72) },
+	{ "batch_end", "", MSG(V2, 0, VHOST_IOTLB_BATCH_END, 0, 0, M_MEMFD, 0, 72) },
+	{ "batch_update", "b", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "batch_overlap", "bu", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "batch_end_after", "bu", MSG(V2, 0, VHOST_IOTLB_BATCH_END, 0, 0, M_MEMFD, 0, 72) },
+	{ "batch_reset_update", "br", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "asid_1", "", MSG(V2, 1, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "asid_max", "", MSG(V2, 0xffffffff, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "invalidate_asid_1", "u", MSG(V2, 1, INV, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "batch_begin_asid_1", "", MSG(V2, 1, VHOST_IOTLB_BATCH_BEGIN, 0, 0, M_MEMFD, 0, 72) },
+	{ "batch_asid_1_update", "b", MSG(V2, 1, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+	{ "overlap_after_reset", "ur", MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72) },
+};
+
+#define NWCASES (sizeof(wcases) / sizeof(wcases[0]))
+
+/* Backend feature sets acked before the writes (0: VHOST_SET_BACKEND_FEATURES not called). */
+static const uint64_t wacked[] = {
+	0,
+	BIT(VHOST_BACKEND_F_IOTLB_MSG_V2),
+	BIT(VHOST_BACKEND_F_IOTLB_MSG_V2) | BIT(VHOST_BACKEND_F_IOTLB_BATCH),
+	BIT(VHOST_BACKEND_F_IOTLB_MSG_V2) | BIT(VHOST_BACKEND_F_IOTLB_ASID),
+	BIT(VHOST_BACKEND_F_IOTLB_MSG_V2) | BIT(VHOST_BACKEND_F_IOTLB_BATCH) | BIT(VHOST_BACKEND_F_IOTLB_ASID),
+	BIT(VHOST_BACKEND_F_IOTLB_ASID),
+};
+
+static const enum state wstates[] = { S_ZERO, S_DRIVER_OK, S_RESET };
+
+static uint8_t *w_memfd, *w_anon;
+
+static void wmem_setup(void)
+{
+	int mfd = memfd_create("vdpa_probe", MFD_CLOEXEC);
+
+	if (mfd < 0 || ftruncate(mfd, W_REGION))
+		die("memfd_create");
+	w_memfd = mmap(NULL, W_REGION, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	w_anon = mmap(NULL, W_REGION, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w_memfd == MAP_FAILED || w_anon == MAP_FAILED)
+		die("mmap");
+	close(mfd);
+	memset(w_memfd, 1, W_REGION);
+	memset(w_anon, 1, W_REGION);
+}
+
+static uint64_t wuaddr(enum wmem m)
+{
+	return m == M_MEMFD ? (uintptr_t)w_memfd : m == M_ANON ? (uintptr_t)w_anon : W_TOP_UADDR;
+}
+
+/* The record as bytes: leading type, then the second word, then the iotlb message at 8. */
+static void wfill(uint8_t *rec, const struct wmsg *m)
+{
+	struct vhost_msg_v2 v2;
+
+	memset(&v2, 0, sizeof(v2));
+	v2.type = m->form;
+	v2.asid = m->word1;
+	v2.iotlb.iova = m->iova;
+	v2.iotlb.size = m->size;
+	v2.iotlb.uaddr = wuaddr(m->mem);
+	v2.iotlb.perm = m->perm;
+	v2.iotlb.type = m->type;
+	memset(rec, 0, 96);
+	memcpy(rec, &v2, sizeof(v2));
+}
+
+static void wjson_write(const uint8_t *rec, int len, ssize_t ret, int err)
+{
+	int i;
+
+	fprintf(out, "{\"len\":%d,\"bytes\":\"", len);
+	for (i = 0; i < 80; i++)
+		fprintf(out, "%02x", rec[i]);
+	fprintf(out, "\",\"ret\":%zd,\"errno\":\"%s\"}", ret, err ? strerrorname_np(err) : "0");
+}
+
+/* One step: a write of the record, or a reset; recorded in the cell's "steps". */
+static void wstep(int fd, char step, int *nsteps)
+{
+	static const struct wmsg prefix_msgs[] = {
+		MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_MEMFD, RW, 72),
+		MSG(V2, 0, UPD, W_IOVA, W_PAGE, M_ANON, RW, 72),
+		MSG(V2, 0, INV, W_IOVA, W_PAGE, M_MEMFD, RW, 72),
+		MSG(V2, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, M_MEMFD, 0, 72),
+		MSG(V2, 0, INV, W_IOVA + W_PAGE / 2, 0, M_MEMFD, RW, 72),
+	};
+	uint8_t rec[96];
+	ssize_t ret;
+	int err = 0;
+
+	fprintf(out, "%s", (*nsteps)++ ? "," : "");
+	if (step == 'r') {
+		uint8_t zero = 0;
+		int r = xioctl(fd, VHOST_VDPA_SET_STATUS, (unsigned long)&zero, &err);
+
+		fprintf(out, "{\"reset\":true,\"ret\":%d,\"errno\":\"%s\"}", r, err ? strerrorname_np(err) : "0");
+		return;
+	}
+	wfill(rec, &prefix_msgs[step == 'u' ? 0 : step == 'a' ? 1 : step == 'i' ? 2 : step == 'b' ? 3 : 4]);
+	ret = write(fd, rec, 72);
+	err = ret < 0 ? errno : 0;
+	wjson_write(rec, 72, ret, err);
+}
+
+static unsigned long nwrites;
+
+static void run_write_cell(const struct wcase *c, uint64_t acked, enum state s, int owner)
+{
+	uint8_t rec[96];
+	const char *p;
+	ssize_t ret;
+	int fd, err = 0, serr = 0, nsteps = 0;
+
+	fd = open(vhost_path, O_RDWR);
+	if (fd < 0)
+		die("open %s", vhost_path);
+	fprintf(out, "%s{", nwrites++ ? ",\n" : "");
+	json_str("case", c->name, ",");
+	json_str("state", state_names[s], ",");
+	fprintf(out, "\"owner\":%s,\"acked\":\"0x%llx\",", owner ? "true" : "false", (unsigned long long)acked);
+	if (owner && xioctl(fd, VHOST_SET_OWNER, 0, &serr) < 0)
+		goto setup_failed;
+	if (acked && xioctl(fd, VHOST_SET_BACKEND_FEATURES, (unsigned long)&acked, &serr) < 0)
+		goto setup_failed;
+	serr = enter_state(fd, s);
+	if (serr)
+		goto setup_failed;
+	fprintf(out, "\"steps\":[");
+	for (p = c->prefix; *p; p++)
+		wstep(fd, *p, &nsteps);
+	fprintf(out, "],\"write\":");
+	wfill(rec, &c->msg);
+	ret = write(fd, rec, c->msg.len);
+	err = ret < 0 ? errno : 0;
+	wjson_write(rec, c->msg.len, ret, err);
+	fprintf(out, "}");
+	close(fd);
+	return;
+setup_failed:
+	fprintf(out, "\"setup_errno\":\"%s\"}", strerrorname_np(serr));
+	close(fd);
+}
+
+/* The caller's mappings as /proc/self/maps has them (what find_vma sees). */
+static void wjson_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512], perms[8];
+	unsigned long long start, end, off, ino;
+	unsigned int major, minor;
+	int n = 0;
+
+	if (!f)
+		die("fopen /proc/self/maps");
+	fprintf(out, "\"maps\":[");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &start, &end, perms, &off, &major,
+			   &minor, &ino) == 7)
+			fprintf(out, "%s{\"start\":\"0x%llx\",\"end\":\"0x%llx\",\"shared\":%s,\"file\":%s}",
+				n++ ? "," : "", start, end, perms[3] == 's' ? "true" : "false",
+				ino ? "true" : "false");
+	fclose(f);
+	fprintf(out, "]},\n");
+}
+
+static void write_matrix(void)
+{
+	size_t i, a, s;
+	int owner;
+
+	wmem_setup();
+	fprintf(out, "\"iotlb\":{\"memfd\":\"0x%llx\",\"anon\":\"0x%llx\",\"region\":%llu,",
+		(unsigned long long)(uintptr_t)w_memfd, (unsigned long long)(uintptr_t)w_anon,
+		(unsigned long long)W_REGION);
+	wjson_maps();
+	fprintf(out, "\"writes\":[\n");
+	for (i = 0; i < NWCASES; i++)
+		for (a = 0; a < sizeof(wacked) / sizeof(wacked[0]); a++)
+			for (s = 0; s < sizeof(wstates) / sizeof(wstates[0]); s++)
+				for (owner = 0; owner < 2; owner++)
+					run_write_cell(&wcases[i], wacked[a], wstates[s], owner);
+	fprintf(out, "],\n");
+}
+
 static void read_info(void)
 {
 	int fd = open(vhost_path, O_RDWR), err;
@@ -602,10 +869,12 @@ static void matrix(const char *name, const char *path)
 		for (s = 0; s < NSTATES; s++)
 			for (owner = 0; owner < 2; owner++)
 				walk(&requests[i], s, owner);
-	fprintf(out, "],\n\"requests_served\":%lu}\n", served);
+	fprintf(out, "],\n");
+	write_matrix();
+	fprintf(out, "\"requests_served\":%lu}\n", served);
 	if (fclose(out))
 		die("writing %s", path);
-	printf("vdpa_probe: %lu cells, %lu VDUSE requests served\n", ncells, served);
+	printf("vdpa_probe: %lu cells, %lu write cells, %lu VDUSE requests served\n", ncells, nwrites, served);
 }
 
 int main(int argc, char **argv)
@@ -615,10 +884,18 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	if (argc != 4 || (strcmp(argv[2], "matrix") && strcmp(argv[2], "hold"))) {
-		fprintf(stderr, "usage: %s NAME matrix OUT.json | NAME hold CMD\n", argv[0]);
+		fprintf(stderr, "usage: %s NAME matrix OUT.json | NAME hold CMD | /dev/CHARDEV matrix OUT.json\n", argv[0]);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A char device instead of NAME: the device exists (a holder serves it); probe it as is. */
+	if (argv[1][0] == '/') {
+		if (strcmp(argv[2], "matrix"))
+			die("%s: only matrix takes a char device", argv[1]);
+		vhost_path = argv[1];
+		matrix(getenv("VDPA_DEV") ? getenv("VDPA_DEV") : argv[1], argv[3]);
+		return 0;
+	}
 	vduse_create(argv[1]);
 	if (pthread_create(&th, NULL, serve, NULL))
 		die("pthread_create");
