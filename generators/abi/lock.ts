@@ -10,8 +10,8 @@ import type { AbiSnapshot } from '../../src/model/index.ts';
 
 export const LOCK_FORMAT = 'ioctl-abi-lock/1';
 
-type Section = 'constants' | 'sets' | 'types' | 'requests' | 'fds' | 'devices' | 'channels';
-export const SECTIONS: readonly Section[] = ['constants', 'sets', 'types', 'requests', 'fds', 'devices', 'channels'];
+type Section = 'constants' | 'sets' | 'types' | 'requests' | 'fds' | 'devices' | 'channels' | 'protocols' | 'messages';
+export const SECTIONS: readonly Section[] = ['constants', 'sets', 'types', 'requests', 'fds', 'devices', 'channels', 'protocols', 'messages'];
 
 /** Which entries of each section belong to the family. */
 export interface FamilyItems {
@@ -59,6 +59,7 @@ function entry(section: Section, value: Record<string, unknown>, abis: readonly 
   const e = strip(value) as Record<string, unknown>;
   if (section === 'types') e.layout = fold(e.layout as Record<string, unknown>, abis);
   if (section === 'requests') e.number = fold(e.number as Record<string, unknown>, abis);
+  if (section === 'messages') e.size = fold(e.size as Record<string, unknown>, abis);
   return e;
 }
 

@@ -10,6 +10,7 @@ import { matrixPage } from './matrix.ts';
 import { familyPage } from './page.ts';
 import { references } from './references.ts';
 import { docSources } from './sources.ts';
+import { transportsPage } from './transports.ts';
 
 const count = (cat: Catalog, family: string, kind: string): number => (cat.families.get(family) ?? []).filter((e) => e.kind === kind).length;
 
@@ -38,6 +39,9 @@ function indexPage(view: AbiView, kernel: Catalog, proposals: readonly Catalog[]
     '',
     `[matrix.md](matrix.md): every request, struct, constant and feature bit against ${proposals.length ? 'the 2019 proposals and ' : ''}each kernel version: added, removed, renumbered, resized or changed.`,
   ];
+  if (view.protocols.size > 0) {
+    out.push('', '## Transports', '', '[transports.md](transports.md): each operation on vhost ioctls, VDUSE requests and vhost-user messages, with its payloads and where they differ; every vhost-user message.');
+  }
   if (proposals.length) {
     out.push('', '## Historic proposals', '', 'Self-contained specs of ABIs that were posted but never merged (spec/history):', '');
     out.push(...table(FAMILY_HEAD, proposals.flatMap((p) => familyRows(p, 'history/'))));
@@ -66,6 +70,10 @@ export const docsEmitter: Emitter = {
     const matrix = matrixPage(linux, history);
     files.push({ path: matrix.path, syntax: 'markdown', sources: [...files0(linux), ...history.flatMap(files0)], mode, body: matrix.body });
     files.push({ path: 'docs/index.md', syntax: 'markdown', sources: files0(linux), mode, body: indexPage(view, linux, history) });
+    if (view.protocols.size > 0) {
+      const t = transportsPage(view);
+      files.push({ path: t.path, syntax: 'markdown', sources: t.sources, mode, body: t.body });
+    }
     return files.sort((a, b) => a.path.localeCompare(b.path));
   },
 };

@@ -59,7 +59,7 @@ export function familyPage(cat: Catalog, refs: References, name: string): Page {
   const head: string[] = [`# ${name}${family?.header ? ` (${family.header})` : ''}`, ''];
   if (family?.doc) head.push(text(family.doc), '');
   const facts = [
-    family?.header ? `Header: ${code(family.header)}.` : 'No header of its own (semantics or a historic ABI).',
+    family?.header ? `Header: ${code(family.header)}.` : family?.wire ? 'Wire formats of a socket protocol, not kernel UAPI: no header; its messages are listed in [transports.md](transports.md).' : 'No header of its own (semantics or a historic ABI).',
     `Spec file: ${code(family?.file ?? '')}.`,
     cat.source.proposal ? `A proposal posted against Linux ${cat.source.listed.join(', ')}; never merged.` : `Versions: ${versionSpan(versions, cat.source.listed)}.`,
     ...(family?.imports.length ? [`Imports: ${family.imports.map((i) => `[${code(i)}](${i}.md)`).join(', ')}.`] : []),

@@ -25,7 +25,26 @@ function entryName(view: AbiView, family: Family): string {
   return [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? family.name;
 }
 
+/**
+ * One module per socket protocol (ioctl-abi/vhost-user): its family, what that imports, and the
+ * wire families whose structs travel in its messages' payloads or buffers (virtio-blk).
+ */
+function protocolEntries(view: AbiView, render: (path: string, statements: string[]) => string): GeneratedFile[] {
+  return [...view.protocols.values()].map((p) => {
+    const home = view.families.find((f) => f.name === p.family) as Family;
+    const members = new Map<string, Family>();
+    for (const f of [home, ...view.families.filter((x) => x.wire && x !== home)]) for (const m of closure(view, f)) members.set(m.name, m);
+    const sorted = [...members.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const statements = [`// The ${p.item.name} bindings: ${sorted.map((m) => m.name).join(', ')}.`, "export * from '../abi.ts';", "export * from '../message.ts';", ...sorted.map((m) => `export * from '../${m.name}.ts';`)];
+    return { path: `ts/api/${p.item.name}.ts`, syntax: 'ts' as const, sources: sorted.map((m) => m.file), mode: `TypeScript entry ${p.item.name}, kernel ${view.version}`, body: render(`api/${p.item.name}.ts`, statements) };
+  });
+}
+
 export function entryFiles(view: AbiView, render: (path: string, statements: string[]) => string): GeneratedFile[] {
+  return [...ioctlEntries(view, render), ...protocolEntries(view, render)];
+}
+
+function ioctlEntries(view: AbiView, render: (path: string, statements: string[]) => string): GeneratedFile[] {
   return view.families.filter((f) => f.fds.length > 0).map((f) => {
     const members = closure(view, f);
     const name = entryName(view, f);

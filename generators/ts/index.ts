@@ -16,6 +16,8 @@ import { supportStatements } from './support.ts';
 import { typeStatements } from './types.ts';
 import { Variants } from './variants.ts';
 import { entryFiles } from './entries.ts';
+import { messageStatements } from './messages.ts';
+import { messageSupportStatements } from './message-support.ts';
 
 function familyStatements(view: AbiView, family: Family, variants: Variants): StatementStructures[] | string[] {
   const scope = new ImportScope(familyModule(family.name));
@@ -30,6 +32,7 @@ function familyStatements(view: AbiView, family: Family, variants: Variants): St
     body.push(...requests.map((r) => requestFunction(view, family.name, r, scope, variants)));
   }
   body.push(...clientStatements(view, family.name, scope));
+  body.push(...messageStatements(view, family.name, scope));
   return [...scope.declarations(), ...body] as StatementStructures[];
 }
 
@@ -48,6 +51,7 @@ export const tsEmitter: Emitter = {
     const files: GeneratedFile[] = [
       { path: 'ts/abi.ts', syntax: 'ts', sources: ['project.yaml'], mode: `TypeScript support, kernel ${view.version}`, body: render('abi.ts', supportStatements()) },
       { path: 'ts/client.ts', syntax: 'ts', sources: ['project.yaml'], mode: `TypeScript support, kernel ${view.version}`, body: render('client.ts', clientSupportStatements()) },
+      ...(view.protocols.size > 0 ? [{ path: 'ts/message.ts', syntax: 'ts' as const, sources: ['project.yaml'], mode: `TypeScript support, kernel ${view.version}`, body: render('message.ts', messageSupportStatements()) }] : []),
     ];
     for (const family of view.families) {
       files.push({

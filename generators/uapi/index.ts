@@ -12,7 +12,7 @@ export const uapiEmitter: Emitter = {
   owns: 'uapi',
   emit(view) {
     return view.families
-      .filter((f) => f.header)
+      .filter((f) => f.header && !f.wire) // a wire family (vhost-user) is a socket protocol, never a kernel header
       .map((f) => {
         const header = f.header as string;
         // Items that share a guard and sit next to each other print inside one #if block.

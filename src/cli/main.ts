@@ -22,6 +22,7 @@ Commands:
   dump       print the resolved model as JSON
   explain    say what a raw request number (strace, an oops) or a name is, on every ABI and version
   diff       compare the ABI of two specs, git refs or versions (docs/compat-rules.md)
+  transports per operation: which of vhost, VDUSE and vhost-user have it, with which payload
 
 Common options:
   [SPEC]            spec folder or file, as the last argument or with --spec (default: spec)
@@ -60,6 +61,15 @@ and the argument's layout. A number nothing has gets its _IOC fields and the kno
 the same type, nearest nr first. NAME is a request, a struct or union, or a constant.
 --arch limits the answer to one ABI, --at to one kernel version or proposal (vhost-mdev-v2).
 Exit 0 when something matched, 1 when nothing did, 2 on usage or spec errors.`,
+  transports: `Usage: ioctl-abi transports [SPEC] [--at VERSION] [--format text|json]
+
+The cross-transport report at VERSION (default: the newest): every operation the vhost ioctls,
+the VDUSE requests and the vhost-user messages share (linked by a message's operation:), and
+those only one transport has; for each transport the request or message, its payload type, who
+sends it and since which kernel version or vhost-user protocol feature; where the payload
+layouts differ on some ABI, the shapes and the declared reason (lint transport-payload-drift
+reports a difference without one). --format json prints it as \`ioctl-abi-transports/1\`. Exit 0,
+2 on usage or spec errors.`,
   dump: `Usage: ioctl-abi dump --json [SPEC] [--at VERSION] [--arch ABI]
 
 Prints the AbiSnapshot of VERSION (default: newest; docs/snapshot.md): stable, sorted JSON of
@@ -120,6 +130,7 @@ async function run(argv: string[]): Promise<number> {
     gen: { at: 'string', out: 'string', check: 'boolean' },
     dump: { json: 'boolean', at: 'string', arch: 'string' },
     explain: { at: 'string', arch: 'string' },
+    transports: { at: 'string' },
   };
   const { flags, positionals } = parseArgs(rest, { ...COMMON, ...extra[command] });
   if (flags.help) {
@@ -147,6 +158,12 @@ async function run(argv: string[]): Promise<number> {
       const all: Diagnostic[] = [...r.findings, ...r.unused].filter(mine);
       printDiagnostics(all, format, `lint: ${countBySeverity(all)}, ${r.suppressed} suppressed`);
       return all.some((d) => d.severity !== 'info') ? EXIT.findings : EXIT.ok;
+    }
+    case 'transports': {
+      const { transportsJson, transportsText } = await import('./transports.ts');
+      const view = spec.at(version ?? spec.newest);
+      process.stdout.write(format === 'json' ? transportsJson(view) : transportsText(view));
+      return EXIT.ok;
     }
     case 'dump':
       process.stdout.write(snapshotJson(snapshot(spec.at(version ?? spec.newest), abis)));

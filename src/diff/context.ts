@@ -20,7 +20,7 @@ export interface NewFinding {
   hint?: string;
 }
 
-export type Section = 'constants' | 'types' | 'requests' | 'fds' | 'devices' | 'channels' | 'sets';
+export type Section = 'constants' | 'types' | 'requests' | 'fds' | 'devices' | 'channels' | 'sets' | 'protocols' | 'messages';
 
 export class PairContext {
   readonly findings: Finding[] = [];

@@ -2,6 +2,7 @@
 // finding seen at several versions into one.
 import { compareChannels, compareDevices, compareFds } from './compare/behaviour.ts';
 import { compareConstants } from './compare/constants.ts';
+import { compareMessages } from './compare/messages.ts';
 import { compareRequests } from './compare/requests.ts';
 import { compareTypes } from './compare/types.ts';
 import { compareVersions, PairContext } from './context.ts';
@@ -54,6 +55,7 @@ export function diffSides(base: LoadedSide, head: LoadedSide): DiffResult {
     compareFds(ctx);
     compareDevices(ctx);
     compareChannels(ctx);
+    compareMessages(ctx);
     for (const f of ctx.findings) {
       const key = [f.rule, f.item, f.abis.join(','), f.message].join('\0');
       const seen = merged.get(key);

@@ -31,7 +31,7 @@ interface Cached {
   signatures: Record<string, Signatures>;
 }
 
-const SECTIONS = ['constants', 'sets', 'types', 'requests', 'fds', 'devices', 'channels'] as const;
+const SECTIONS = ['constants', 'sets', 'types', 'requests', 'fds', 'devices', 'channels', 'protocols', 'messages'] as const;
 const UNSIGNED = new Set(['at', 'doc', 'since', 'until']);
 
 /** What an entry says, positions and lifetimes aside. */

@@ -86,6 +86,18 @@ export const RULES = {
   'channel-fd-dropped': r('behaviour-break', 'an fd kind no longer carries a channel', 'callers reading or writing it on that fd fail', 'keep the channel on that fd'),
   'channel-write-check-added': r('behaviour-break', "a channel's executable write() now passes a check that can refuse it", 'records that were taken now get an errno', 'do not add refusals to a released message; acknowledge it if the old behaviour was a bug'),
   'channel-write-changed': r('behaviour-change', "a channel's executable write() changed: a check is gone, tests something else or moved, a new one cannot refuse, or what it returns changed", 'the exact conditions of an errno or the byte count moved', 'review it'),
+  // Socket protocol messages (vhost-user)
+  'message-removed': r('wire-break', 'a protocol message no longer exists', 'peers built against the old protocol still send its code and now get an error or a closed connection', 'keep the message (deprecate it)'),
+  'message-added': r('compatible', 'a new protocol message', 'old peers never send it; a sender must gate it behind a negotiated protocol feature', 'give it protocol-feature: unless every peer has it'),
+  'message-renamed': r('source-break', 'a message has a new name and the same sender and code', 'the wire is unchanged; code using the old name no longer compiles', 'keep the old name as an alias, or acknowledge the break'),
+  'message-code-changed': r('wire-break', "a message's code or sending side changed", 'old peers send the old code: the receiver reads it as another message, or refuses it', 'never renumber a message; add a new one'),
+  'message-payload-changed': r('wire-break', "a message's request or reply payload changed size on some ABI, or appeared or went away", 'the header says how many bytes follow: a peer that expects the old size refuses the message or misreads it', 'keep the payload; add a new message or gate a new payload behind a protocol feature'),
+  'message-payload-renamed': r('source-break', "a message's payload names another type with the same size on every ABI", 'the bytes are the same, but code that builds the payload with the old type no longer matches', 'keep the old type name, or acknowledge the break'),
+  'message-reply-changed': r('wire-break', 'whether the receiver replies changed (always, only on need-reply, only with a feature)', 'a sender waits for a reply that never comes, or leaves one unread that it then takes for the answer to its next message', 'never change who replies; add a new message'),
+  'message-fds-changed': r('wire-break', 'the file descriptors a message or its reply carries changed in number', 'the receiver takes the wrong descriptors or none: a leaked fd, or a region mapped from the wrong file', 'keep the fd count; add a new message'),
+  'message-gated': r('behaviour-break', 'a message now needs a protocol feature it did not need, or another one', 'a peer that did not negotiate that feature may no longer send it', 'keep it ungated (features only ever add messages)'),
+  'message-ungated': r('behaviour-change', 'a message no longer needs a protocol feature', 'peers may send it without negotiating: receivers must handle it unconditionally', 'nothing to do if every receiver implements it'),
+  'message-link-changed': r('behaviour-change', 'the ioctl or VDUSE request a message shares its operation with changed', 'the cross-transport report (ioctl-abi transports) pairs it with another operation', 'review it'),
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

@@ -1,7 +1,7 @@
 // The lint rules. Each looks at one version of the model and reports findings keyed by item,
 // so a suppression in the spec (rule + item) can silence a historic kernel choice with a reason.
 import type { Position, Severity } from '../diagnostics.ts';
-import { ABIS, ABI_DEPENDENT, maxIocSize, walkDefinitions, type Abi, type AbiView, type AggregateLayout, type Request } from '../model/index.ts';
+import { ABIS, ABI_DEPENDENT, maxIocSize, transportReport, walkDefinitions, type Abi, type AbiView, type AggregateLayout, type Request } from '../model/index.ts';
 import type * as M from '../model/index.ts';
 
 export interface Finding {
@@ -267,4 +267,22 @@ const featureFilterUnapplied: Rule = {
   },
 };
 
-export const RULES: readonly Rule[] = [paddingHole, compatLayout, abiDependentType, argTooLarge, duplicateNr, directionMismatch, flagsPolicy, argszFirst, quirkCondition, channelWriteUnmodelled, featureFilterUnapplied];
+const transportPayloadDrift: Rule = {
+  id: 'transport-payload-drift',
+  severity: 'warning',
+  summary: 'An operation whose payload layouts differ between the transports that share it (vhost ioctl, VDUSE request, vhost-user message) and whose link states no reason (payload-differs:).',
+  check(vm) {
+    return transportReport(vm).operations.flatMap((o) => {
+      if (!o.drift || o.payloadDiffers || !o.message) return [];
+      const link = o.message.operation as M.OperationLink;
+      const sides = o.sides.map((s, i) => `${s.name} ${s.payload ?? 'no payload'} (${o.drift?.shapes[i] ?? '?'})`).join(' vs ');
+      return [{
+        rule: this.id, severity: this.severity, item: o.message.name, abis: [...o.drift.abis], pos: link.pos,
+        message: `operation ${o.operation}: payload layouts differ between transports on ${o.drift.abis.length === ABIS.length ? 'every ABI' : o.drift.abis.join(', ')}: ${sides}`,
+        hint: 'say why under operation: payload-differs: (what each transport carries), or give the message the same payload type as the ioctl',
+      }];
+    });
+  },
+};
+
+export const RULES: readonly Rule[] = [paddingHole, compatLayout, abiDependentType, argTooLarge, duplicateNr, directionMismatch, flagsPolicy, argszFirst, quirkCondition, channelWriteUnmodelled, featureFilterUnapplied, transportPayloadDrift];

@@ -136,6 +136,49 @@ class FamilyBuilder {
         ...(s.abis ? { abis: strs(s.abis) } : {}),
         ...lifetimeOf(s),
       })),
+      wire: bool(raw.wire),
+      ...(raw.protocol !== undefined ? { protocol: this.protocol(raw.protocol as R) } : {}),
+      messages: list('messages').map((m) => this.message(m)),
+    };
+  }
+
+  private protocol(o: R): M.Protocol {
+    return {
+      pos: this.pos(o), keys: keyPositions(o), name: str(o.protocol) as string, doc: str(o.doc) as string,
+      header: str(o.header) as string, flags: str(o.flags) as string, features: str(o.features) as string,
+      ...(o['ack-feature'] !== undefined ? { ackFeature: str(o['ack-feature']) } : {}),
+      ...(o['need-reply'] !== undefined ? { needReply: str(o['need-reply']) } : {}),
+      ...(o['max-fds'] !== undefined ? { maxFds: num(o['max-fds']) } : {}),
+      ...(o.source !== undefined ? { source: str(o.source) } : {}),
+    };
+  }
+
+  /** An exact count (`fds: 1`) or a range (`fds: { min: 0, max: 1, doc }`); absent: none. */
+  private messageFds(v: Raw | undefined): M.MessageFds {
+    if (v === undefined || v === null) return { min: 0, max: 0 };
+    if (v instanceof SpecNumber) return { min: Number(v.value), max: Number(v.value) };
+    const o = v as R;
+    return { min: num(o.min) as number, max: num(o.max) as number, ...(o.doc !== undefined ? { doc: str(o.doc) } : {}) };
+  }
+
+  private message(o: R): M.Message {
+    const opt = (key: string, as: string): Record<string, string> => (o[key] !== undefined ? { [as]: str(o[key]) as string } : {});
+    const link = o.operation as R | undefined;
+    const vduse = link?.vduse as R | undefined;
+    return {
+      pos: this.pos(o), keys: keyPositions(o), name: str(o.message) as string, code: num(o.code) as number,
+      sender: str(o.sender) as M.Message['sender'], doc: str(o.doc) as string, reply: str(o.reply) as M.ReplyRule,
+      ...opt('payload', 'payload'), ...opt('payload-opaque', 'payloadOpaque'), ...opt('reply-feature', 'replyFeature'), ...opt('reply-payload', 'replyPayload'),
+      ...opt('protocol-feature', 'protocolFeature'), ...opt('qemu', 'qemu'), ...opt('deprecated', 'deprecated'), ...opt('source', 'source'),
+      fds: this.messageFds(o.fds), replyFds: this.messageFds(o['reply-fds']),
+      ...(link ? {
+        operation: {
+          pos: this.pos(link), keys: keyPositions(link), differences: str(link.differences) as string,
+          ...(link.ioctl !== undefined ? { ioctl: str(link.ioctl) } : {}),
+          ...(vduse ? { vduse: { request: str(vduse.request) as string, payload: str(vduse.payload) as string } } : {}),
+          ...(link['payload-differs'] !== undefined ? { payloadDiffers: str(link['payload-differs']) } : {}),
+        },
+      } : {}),
     };
   }
 

@@ -4,6 +4,7 @@
 import type { Diagnostic, Position } from '../diagnostics.ts';
 import { at, walkDefinitions, type VersionModel } from './project.ts';
 import { checkChannelWrite } from './channel-check.ts';
+import { checkMessages } from './message-check.ts';
 import { parseCType } from './ctype.ts';
 import { ERRNO_NAMES } from './errno.ts';
 import { ABIS } from './abi.ts';
@@ -99,6 +100,7 @@ export function checkReferences(vm: VersionModel): Diagnostic[] {
     }
     checkFieldReferences(vm, f, err);
   }
+  checkMessages(vm, err);
   return out;
 }
 

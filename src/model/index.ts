@@ -8,7 +8,7 @@
 //   view.number(view.request('VHOST_GET_VRING_BASE')!, findAbi('x86_64')!);
 
 export { openSpec, type KnownVersion, type Spec, type SpecResult, type VersionLookup } from './open.ts';
-export type { AbiView, Constant, ConstantSet, LayoutResult, Request, TypeEntry } from './view.ts';
+export type { AbiView, Constant, ConstantSet, LayoutResult, ProtocolEntry, ProtocolMessage, Request, TypeEntry } from './view.ts';
 export { ABIS, ABI_NAMES, findAbi, nodeAbi, IOC_LAYOUTS, type Abi, type IocEncoding, type IocLayout } from './abi.ts';
 export { MACRO_OF, iocNumber, maxIocSize, type Encoding } from './ioc.ts';
 export type { AggregateLayout, FieldLayout, Hole, TypeLayout } from './layout.ts';
@@ -18,6 +18,7 @@ export type { CallInput, Outcome, PathCheck, PathKind, RequestPath } from './dis
 export type { CallerMapping, WriteCall, WriteCheck, WriteOutcome, WriteStep } from './channel-write.ts';
 export { offeredFeatures, type FeatureBit, type FeatureFilter } from './features.ts';
 export { snapshot, snapshotJson, SNAPSHOT_FORMAT } from './snapshot.ts';
+export { payloadShape, transportReport, type OperationRow, type PayloadDrift, type TransportName, type TransportReport, type TransportSide } from './transports.ts';
 export type * from './snapshot.ts';
 export { walkDefinitions } from './project.ts';
 export { compareVersions, isLive, overlaps, type Lifetime, type Version } from './version.ts';

@@ -6,6 +6,7 @@ import { sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { loadSources, readSources, type SourceText } from '../load/load.ts';
 import { buildModel } from './build.ts';
 import { checkLifetimes, checkReferences } from './check.ts';
+import { checkMessageLinks } from './message-check.ts';
 import { VersionModel } from './project.ts';
 import type { SpecModel } from './types.ts';
 import { compareVersions, isLive, type Version } from './version.ts';
@@ -71,6 +72,7 @@ function analyse(sources: readonly SourceText[], focus?: string): SpecResult {
       models.set(v, vm);
       all.push(...vm.validate(), ...checkReferences(vm));
     }
+    all.push(...checkMessageLinks(built.model, [...models.values()]));
   }
   const diagnostics = dedupe(all);
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };

@@ -10,7 +10,7 @@ import type { Behaviour } from './behaviour.ts';
 import type { PathCheck } from './dispatch.ts';
 import type { AbiView } from './view.ts';
 
-export const SNAPSHOT_FORMAT = 'ioctl-abi-snapshot/2';
+export const SNAPSHOT_FORMAT = 'ioctl-abi-snapshot/3';
 
 /** Where an item is written, its lifetime in the whole spec, its doc. */
 export interface SnapshotOrigin {
@@ -27,6 +27,8 @@ export type SnapshotNumber = number | string;
 export interface SnapshotFamily extends SnapshotOrigin {
   file: string;
   header?: string;
+  /** Its structs are a protocol's wire formats (vhost-user), not kernel UAPI. */
+  wire?: true;
   imports: string[];
 }
 
@@ -204,6 +206,39 @@ export interface SnapshotChannel extends SnapshotOrigin {
   write?: SnapshotChannelWrite;
 }
 
+/** A socket protocol (vhost-user): its header struct and the sets of its header flags and feature bits. */
+export interface SnapshotProtocol extends SnapshotOrigin {
+  family: string;
+  header: string;
+  flags: string;
+  features: string;
+  ackFeature?: string;
+  needReply?: string;
+  maxFds?: number;
+}
+
+/** A message of a socket protocol. Payload sizes per ABI (0: none) are what the peer reads after the header. */
+export interface SnapshotMessage extends SnapshotOrigin {
+  family: string;
+  protocol: string;
+  code: number;
+  sender: M.Message['sender'];
+  payload?: string;
+  payloadOpaque?: true;
+  reply: M.ReplyRule;
+  replyFeature?: string;
+  replyPayload?: string;
+  fds: { min: number; max: number };
+  replyFds: { min: number; max: number };
+  protocolFeature?: string;
+  qemu?: string;
+  deprecated?: string;
+  /** The ioctl and VDUSE request it shares its operation with. */
+  operation?: { ioctl?: string; vduse?: string; payloadDiffers?: true };
+  /** Bytes of the request and the reply payload on each ABI (a flexible array counts 0). */
+  size: Record<string, { payload: number; reply: number }>;
+}
+
 export interface AbiSnapshot {
   format: typeof SNAPSHOT_FORMAT;
   version: string;
@@ -216,6 +251,8 @@ export interface AbiSnapshot {
   fds: Record<string, SnapshotFd>;
   devices: Record<string, SnapshotDevice>;
   channels: Record<string, SnapshotChannel>;
+  protocols: Record<string, SnapshotProtocol>;
+  messages: Record<string, SnapshotMessage>;
 }
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
@@ -354,7 +391,7 @@ function paths(b: Behaviour | undefined, requests: readonly string[]): Record<st
 }
 
 export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
-  const families = byName(view.families.map((f) => [f.name, { ...origin(f), file: f.file.split('/').pop() ?? f.file, ...(f.header ? { header: f.header } : {}), imports: sorted(f.imports) }]));
+  const families = byName(view.families.map((f) => [f.name, { ...origin(f), file: f.file.split('/').pop() ?? f.file, ...(f.header ? { header: f.header } : {}), ...(f.wire ? { wire: true as const } : {}), imports: sorted(f.imports) }]));
   const constants = byName([...view.constants.values()].map((c) => [c.name, {
     ...origin(c.item), kind: c.kind, family: c.family,
     ...(c.value !== undefined ? { value: num(c.value) } : {}),
@@ -400,7 +437,30 @@ export function snapshot(view: AbiView, abis: readonly Abi[]): AbiSnapshot {
     ...withPaths(d.dispatch.length ? paths(view.behaviour(d.fd, d.name), [...view.accepted(d.name)]) : undefined),
   }]));
   const channels = byName([...view.channels.values()].map((c) => [c.name, { ...origin(c), fds: sorted(c.fds), records: c.records.map((r) => ({ type: r.type, direction: r.direction, ...(r.when ? { when: r.when } : {}), ...(r.form ? { form: r.form } : {}) })), ...(c.write ? { write: channelWrite(c.write) } : {}) }]));
-  return { format: SNAPSHOT_FORMAT, version: view.version, abis: abis.map((a) => a.name), families, constants, sets, types, requests, fds, devices, channels };
+  const protocols = byName([...view.protocols.values()].map(({ item: p, family }) => [p.name, {
+    ...origin(p), family, header: p.header, flags: p.flags, features: p.features,
+    ...(p.ackFeature ? { ackFeature: p.ackFeature } : {}), ...(p.needReply ? { needReply: p.needReply } : {}), ...(p.maxFds !== undefined ? { maxFds: p.maxFds } : {}),
+  }]));
+  const messages = byName(view.messages.map(({ item: m, family, protocol }) => [m.name, message(view, abis, m, family, protocol)]));
+  return { format: SNAPSHOT_FORMAT, version: view.version, abis: abis.map((a) => a.name), families, constants, sets, types, requests, fds, devices, channels, protocols, messages };
+}
+
+function message(view: AbiView, abis: readonly Abi[], m: M.Message, family: string, protocol: string): SnapshotMessage {
+  const bytes = (abi: Abi, type: string | undefined): number => {
+    if (type === undefined) return 0;
+    const r = view.layout(abi, type);
+    return r.ok ? r.layout.size : 0;
+  };
+  const link = m.operation;
+  return {
+    ...origin(m), family, protocol, code: m.code, sender: m.sender,
+    ...(m.payload ? { payload: m.payload } : {}), ...(m.payloadOpaque ? { payloadOpaque: true as const } : {}),
+    reply: m.reply, ...(m.replyFeature ? { replyFeature: m.replyFeature } : {}), ...(m.replyPayload ? { replyPayload: m.replyPayload } : {}),
+    fds: { min: m.fds.min, max: m.fds.max }, replyFds: { min: m.replyFds.min, max: m.replyFds.max },
+    ...(m.protocolFeature ? { protocolFeature: m.protocolFeature } : {}), ...(m.qemu ? { qemu: m.qemu } : {}), ...(m.deprecated ? { deprecated: m.deprecated } : {}),
+    ...(link ? { operation: { ...(link.ioctl ? { ioctl: link.ioctl } : {}), ...(link.vduse ? { vduse: link.vduse.request } : {}), ...(link.payloadDiffers ? { payloadDiffers: true as const } : {}) } } : {}),
+    size: Object.fromEntries(sortedAbis(abis).map((abi) => [abi.name, { payload: bytes(abi, m.payload), reply: bytes(abi, m.replyPayload) }])),
+  };
 }
 
 export function snapshotJson(s: AbiSnapshot): string {

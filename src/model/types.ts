@@ -354,6 +354,66 @@ export interface External extends Located {
   readonly doc?: string;
 }
 
+/** File descriptors a message carries in its ancillary data (SCM_RIGHTS). */
+export interface MessageFds {
+  readonly min: number;
+  readonly max: number;
+  readonly doc?: string;
+}
+
+/**
+ * When the receiver of a message answers: `always` (with replyPayload), `ack` (a u64 status,
+ * only when the sender set need-reply and the ack feature is negotiated), `with-feature` (a reply
+ * only once `replyFeature` is negotiated; otherwise as ack).
+ */
+export type ReplyRule = 'always' | 'ack' | 'with-feature';
+
+/** The operation a protocol message shares with a vhost ioctl or a VDUSE request, and how they differ. */
+export interface OperationLink extends Located {
+  readonly ioctl?: string;
+  readonly vduse?: { readonly request: string; readonly payload: string };
+  readonly differences: string;
+  /** Why the payload layouts differ (lint transport-payload-drift asks for it where they do). */
+  readonly payloadDiffers?: string;
+}
+
+/** One message of a socket protocol (vhost-user): its code, sender, payloads, reply and fds. */
+export interface Message extends Located {
+  readonly name: string;
+  readonly code: number;
+  readonly sender: 'front-end' | 'back-end';
+  readonly doc: string;
+  /** The request payload's type, a key or C spelling for view.layout (absent: none). */
+  readonly payload?: string;
+  /** Why a payload the spec does not lay out has no type (its format is another document's). */
+  readonly payloadOpaque?: string;
+  readonly reply: ReplyRule;
+  readonly replyFeature?: string;
+  readonly replyPayload?: string;
+  readonly fds: MessageFds;
+  readonly replyFds: MessageFds;
+  readonly protocolFeature?: string;
+  /** First QEMU release with the message (the protocol has no kernel versions). */
+  readonly qemu?: string;
+  readonly deprecated?: string;
+  readonly operation?: OperationLink;
+  readonly source?: string;
+}
+
+/** A socket protocol described by a wire family: its header, flags and feature bits. */
+export interface Protocol extends Located {
+  readonly name: string;
+  readonly doc: string;
+  /** The header struct in front of every payload ('struct vhost_user_header'). */
+  readonly header: string;
+  readonly flags: string;
+  readonly features: string;
+  readonly ackFeature?: string;
+  readonly needReply?: string;
+  readonly maxFds?: number;
+  readonly source?: string;
+}
+
 export interface Family extends Located {
   readonly name: string;
   readonly file: string;
@@ -372,6 +432,10 @@ export interface Family extends Located {
   readonly devices: readonly DeviceProfile[];
   readonly channels: readonly Channel[];
   readonly suppressions: readonly Suppression[];
+  /** Its structs are a protocol's wire formats (packed, the same on every ABI), not kernel UAPI. */
+  readonly wire: boolean;
+  readonly protocol?: Protocol;
+  readonly messages: readonly Message[];
 }
 
 export interface SpecModel {

@@ -13,6 +13,17 @@ import type { Version } from './version.ts';
 export type Constant = ResolvedConst;
 export type Request = ResolvedRequest;
 export type TypeEntry = AggregateEntry;
+/** A socket protocol (vhost-user) and the family that describes it. */
+export interface ProtocolEntry {
+  readonly item: M.Protocol;
+  readonly family: string;
+}
+/** One message of a socket protocol, with its family and protocol. */
+export interface ProtocolMessage {
+  readonly item: M.Message;
+  readonly family: string;
+  readonly protocol: string;
+}
 export interface ConstantSet {
   readonly item: M.SetItem;
   readonly family: string;
@@ -46,8 +57,17 @@ export interface AbiView {
   readonly devices: ReadonlyMap<string, M.DeviceProfile>;
   readonly requestSets: ReadonlyMap<string, M.RequestSet>;
   readonly channels: ReadonlyMap<string, M.Channel>;
+  /**
+   * Socket protocols by name ('vhost-user'). A protocol has no kernel versions: its family lives
+   * at every version, and its messages are gated by protocol feature bits instead.
+   */
+  readonly protocols: ReadonlyMap<string, ProtocolEntry>;
+  /** Messages of every protocol, in spec order; payload types are keys or C spellings for layout(). */
+  readonly messages: readonly ProtocolMessage[];
 
   constant(name: string): Constant | undefined;
+  /** A protocol message by name ('VHOST_USER_GET_VRING_BASE'). */
+  message(name: string): ProtocolMessage | undefined;
   /** Numeric value of a constant. */
   value(name: string): bigint | undefined;
   request(name: string): Request | undefined;
@@ -117,6 +137,8 @@ export class AbiViewImpl implements AbiView {
   readonly devices: ReadonlyMap<string, M.DeviceProfile>;
   readonly requestSets: ReadonlyMap<string, M.RequestSet>;
   readonly channels: ReadonlyMap<string, M.Channel>;
+  readonly protocols: ReadonlyMap<string, ProtocolEntry>;
+  readonly messages: readonly ProtocolMessage[];
   private readonly accepts = new Map<string, ReadonlySet<string>>();
 
   readonly specVersions: readonly Version[];
@@ -137,6 +159,19 @@ export class AbiViewImpl implements AbiView {
     this.devices = new FrozenMap(vm.devices);
     this.requestSets = new FrozenMap(vm.requestSets);
     this.channels = new FrozenMap(vm.channels);
+    const protocols = new Map<string, ProtocolEntry>();
+    const messages: ProtocolMessage[] = [];
+    for (const f of vm.families) {
+      if (!f.protocol) continue;
+      protocols.set(f.protocol.name, Object.freeze({ item: f.protocol, family: f.name }));
+      for (const m of f.messages) messages.push(Object.freeze({ item: m, family: f.name, protocol: f.protocol.name }));
+    }
+    this.protocols = new FrozenMap(protocols);
+    this.messages = Object.freeze(messages);
+  }
+
+  message(name: string): ProtocolMessage | undefined {
+    return this.messages.find((m) => m.item.name === name);
   }
 
   atVersion(version: string): AbiView | undefined {

@@ -51,7 +51,7 @@ describe('ioctl-abi CLI', () => {
   });
 
   it('every command has --help', () => {
-    for (const c of ['validate', 'lint', 'gen', 'dump']) {
+    for (const c of ['validate', 'lint', 'gen', 'dump', 'transports']) {
       const r = cli([c, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: ioctl-abi ${c}`));
@@ -89,6 +89,34 @@ describe('ioctl-abi CLI', () => {
     expect(d.types['struct vhost_msg']?.layout.i386?.size).toBe(68);
     expect(d.requests.VHOST_GET_FEATURES?.number.i386).toBe('0x8008af00');
     expect(d.requests.VHOST_VDPA_RESUME).toBeUndefined(); // added in 6.12
+  });
+});
+
+describe('transports', () => {
+  it('text: each operation with its transports, payloads and where they differ', () => {
+    const r = cli(['transports', '--at', '6.1']);
+    expect(r.status).toBe(0);
+    const block = r.stdout.split('\n\n').find((b) => b.startsWith('VHOST_GET_VRING_BASE  ')) ?? '';
+    expect(block).toMatch(/^VHOST_GET_VRING_BASE {2}\[vhost \+ vduse \+ vhost-user\]$/m);
+    expect(block).toMatch(/^ {2}vduse +VDUSE_GET_VQ_STATE +struct vduse_vq_state +kernel; kernel 6\.1$/m);
+    expect(block).toMatch(/payloads differ on 17 ABI\(s\): 8\{0:4,4:4\} vs 12\{/);
+  });
+
+  it('json at 5.10: no VDUSE yet; a protocol feature on the vhost-user side', () => {
+    const r = cli(['transports', '--at', '5.10', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as { format: string; version: string; transports: string[]; operations: Array<{ operation: string; transports: string[]; sides: Array<{ name: string; protocolFeature?: string }> }> };
+    expect(d.format).toBe('ioctl-abi-transports/1');
+    expect(d.version).toBe('5.10');
+    expect(d.transports).toEqual(['vhost', 'vhost-user']);
+    const endian = d.operations.find((o) => o.operation === 'VHOST_SET_VRING_ENDIAN');
+    expect(endian?.sides.map((s) => [s.name, s.protocolFeature])).toEqual([['VHOST_SET_VRING_ENDIAN', undefined], ['VHOST_USER_SET_VRING_ENDIAN', 'VHOST_USER_PROTOCOL_F_CROSS_ENDIAN']]);
+  });
+
+  it('an unknown version is a usage error', () => {
+    const r = cli(['transports', '--at', '5.4']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^ioctl-abi: --at: the spec does not know kernel 5\.4/);
   });
 });
 

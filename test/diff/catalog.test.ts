@@ -23,7 +23,7 @@ function open(dir: string): Spec {
 
 describe('extension protocols declared in the spec', () => {
   for (const dir of ['spec', 'spec/history/vhost-mdev-v1', 'spec/history/vhost-mdev-v2', 'spec/history/vhost-mdev-v3']) {
-    it(`${dir}: every request argument and channel record struct says how it grows`, () => {
+    it(`${dir}: every request argument, channel record and message payload struct says how it grows`, () => {
       const spec = open(dir);
       const missing = new Set<string>();
       let checked = 0;
@@ -32,6 +32,8 @@ describe('extension protocols declared in the spec', () => {
         const boundary = [
           ...view.requests.map((r) => r.item.argType).filter((t) => t?.kind === 'struct' || t?.kind === 'union').map((t) => `${t?.kind} ${(t as { tag: string }).tag}`),
           ...[...view.channels.values()].flatMap((c) => c.records.map((r) => r.type)),
+          // A protocol message's payloads cross a socket the same way.
+          ...view.messages.flatMap((m) => [m.item.payload, m.item.replyPayload]).filter((t): t is string => t?.startsWith('struct ') === true),
         ];
         for (const key of boundary) {
           const t = view.types.get(key);
@@ -56,7 +58,9 @@ describe('sentinels are declared, not guessed', () => {
     for (const v of spec.checkedVersions) {
       for (const c of spec.at(v).constants.values()) {
         // *_MAX defines that are limits (VDUSE_NAME_MAX, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) are protocol values, not counts.
-        const marker = /_NUM_(IRQS|REGIONS)$|_NR$|_F_END$|_F_START$/.test(c.name) || (c.kind !== 'define' && /_MAX$/.test(c.name));
+        // A feature bit named *_MAX (VIRTIO_BLK_F_SIZE_MAX) says the device reports a maximum: a feature, not a count.
+        const featureBit = c.set?.kind === 'set' && c.set.set === 'features';
+        const marker = /_NUM_(IRQS|REGIONS)$|_NR$|_F_END$|_F_START$/.test(c.name) || (c.kind !== 'define' && !featureBit && /_MAX$/.test(c.name));
         if (marker && !('sentinel' in c.item && c.item.sentinel)) unmarked.add(c.name);
       }
     }

@@ -29,7 +29,7 @@ describe('the lock files', () => {
     const text = readFileSync(join(ws.out, 'abi/vhost.json'), 'utf8');
     const lock = JSON.parse(text);
     expect(lock.format).toBe('ioctl-abi-lock/1');
-    expect(lock.snapshot).toBe('ioctl-abi-snapshot/2');
+    expect(lock.snapshot).toBe('ioctl-abi-snapshot/3');
     expect(lock.family).toBe('vhost');
     expect(lock.generatedBy).toMatch(/^ioctl-abi gen --at 7\.3 --out out/);
     expect(lock.versions).toBe('5.7 5.10 6.1 6.12 7.2 7.3');

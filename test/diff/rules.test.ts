@@ -16,6 +16,8 @@ interface Case {
   pair?: [string, string];
   /** Extra files of the head. */
   extra?: Record<string, string>;
+  /** The fixture file the edits apply to (default demo.yaml). */
+  file?: string;
   check?: (f: Finding, all: Finding[]) => void;
 }
 
@@ -23,6 +25,8 @@ const REQUEST = (name: string, nr: string, extra = ''): string => `  - request: 
 
 /** A write record on demo-chan and an executable write() with one more check (demo.yaml ends with the channel). */
 const WRITE = (check: string): string => `      - { type: struct demo_msg, direction: write, form: DEMO_F_A }\n    write:\n      returns: record_size\n      checks:\n        - { check: short, refuse: "len < sizeof(struct demo_msg)", error: EINVAL }\n${check}`;
+
+const WIRE = 'demo-wire.yaml';
 
 const cases: Case[] = [
   // Requests
@@ -109,6 +113,19 @@ const cases: Case[] = [
   { rule: 'channel-write-changed', item: 'channel demo-chan write odd-form', pair: ['6.12', '7.2'], edit: (t) => `${t}${WRITE('        - { check: odd-form, refuse: "form != DEMO_F_A", error: EINVAL, until: 7.2 }\n')}`, check: (f) => expect(f.message).toContain('check odd-form of write() is gone') },
   // a refusal that exists from 7.2 on: writes of any other leading value worked at 6.12
   { rule: 'channel-write-check-added', item: 'channel demo-chan write odd-form', pair: ['6.12', '7.2'], edit: (t) => `${t}${WRITE('        - { check: odd-form, refuse: "form != DEMO_F_A", error: EINVAL, since: 7.2 }\n')}`, check: (f, all) => expect(all.filter((x) => x.rule.startsWith('channel-'))).toHaveLength(1) },
+  // Socket protocol messages (demo-wire.yaml)
+  { rule: 'message-removed', item: 'DEMO_WIRE_NOTE', file: WIRE, edit: (t) => t.slice(0, t.indexOf('  - message: DEMO_WIRE_NOTE')) },
+  { rule: 'message-added', item: 'DEMO_WIRE_PING', file: WIRE, edit: (t) => `${t}  - { message: DEMO_WIRE_PING, code: 3, sender: front-end, doc: Ping., reply: ack, protocol-feature: DEMO_WIRE_F_ACK }\n`, check: (f) => expect(f.message).toBe('DEMO_WIRE_PING (demo-wire front-end 3) was added, gated by DEMO_WIRE_F_ACK') },
+  { rule: 'message-renamed', item: 'DEMO_WIRE_NOTE', file: WIRE, edit: sub('message: DEMO_WIRE_NOTE', 'message: DEMO_WIRE_NOTICE'), check: (f) => expect(f.witnesses).toEqual([{ old: 'DEMO_WIRE_NOTE', new: 'DEMO_WIRE_NOTICE' }]) },
+  { rule: 'message-code-changed', item: 'DEMO_WIRE_MAP', file: WIRE, edit: sub('    code: 2\n', '    code: 4\n'), check: (f) => expect(f.witnesses).toEqual([{ old: 'front-end 2', new: 'front-end 4' }]) },
+  // struct demo_wire_region (2 x __u64, packed: 16 bytes everywhere) -> __u64 (8).
+  { rule: 'message-payload-changed', item: 'DEMO_WIRE_MAP', file: WIRE, edit: sub('payload: struct demo_wire_region', 'payload: __u64'), check: (f) => { expect(f.abis).toHaveLength(17); expect(f.witnesses.find((w) => w.abi === 'i386')).toEqual({ abi: 'i386', old: 'struct demo_wire_region 16 bytes', new: '__u64 8 bytes' }); } },
+  { rule: 'message-payload-renamed', item: 'DEMO_WIRE_MAP', file: WIRE, edit: sub('payload: struct demo_wire_region', 'payload: struct demo_wire_span'), check: (f, all) => expect(all.filter((x) => x.severity === 'wire-break')).toEqual([]) },
+  { rule: 'message-reply-changed', item: 'DEMO_WIRE_NOTE', file: WIRE, edit: sub('    doc: A note from the back-end.\n    reply: ack', '    doc: A note from the back-end.\n    reply: with-feature\n    reply-feature: DEMO_WIRE_F_ACK'), check: (f) => expect(f.witnesses).toEqual([{ old: 'ack', new: 'with DEMO_WIRE_F_ACK' }]) },
+  { rule: 'message-fds-changed', item: 'DEMO_WIRE_MAP', file: WIRE, edit: sub('    fds: 1\n', '    fds: { min: 0, max: 1 }\n'), check: (f) => expect(f.message).toBe('DEMO_WIRE_MAP: the request carries 0-1 fd(s) (was 1)') },
+  { rule: 'message-gated', item: 'DEMO_WIRE_NOTE', file: WIRE, edit: sub('    doc: A note from the back-end.\n', '    doc: A note from the back-end.\n    protocol-feature: DEMO_WIRE_F_ACK\n') },
+  { rule: 'message-ungated', item: 'DEMO_WIRE_MAP', file: WIRE, edit: sub('    protocol-feature: DEMO_WIRE_F_MEM\n', '') },
+  { rule: 'message-link-changed', item: 'DEMO_WIRE_GET', file: WIRE, edit: sub('ioctl: DEMO_GET,', 'ioctl: DEMO_EXT,'), check: (f) => expect(f.witnesses).toEqual([{ old: 'DEMO_GET / -', new: 'DEMO_EXT / -' }]) },
 ];
 
 describe('every rule of the catalog has a synthetic case', () => {
@@ -121,7 +138,7 @@ describe('rule cases on the demo spec', () => {
   const plain = specCopy(DEMO);
   for (const c of cases) {
     it(`${c.rule}: ${c.item}`, async () => {
-      const head = specCopy(DEMO, c.edit, 'demo.yaml', c.extra);
+      const head = specCopy(DEMO, c.edit, c.file ?? 'demo.yaml', c.extra);
       const base = c.base ? specCopy(DEMO, c.base) : c.pair ? head : plain;
       const r = c.pair ? await diff(`${head}@${c.pair[0]}`, `${head}@${c.pair[1]}`) : await diff(base, c.base ? plain : head);
       const f = only(r, c.rule, c.item);
@@ -130,6 +147,11 @@ describe('rule cases on the demo spec', () => {
       c.check?.(f, r.findings);
     });
   }
+  it('a protocol feature bit that moves is a wire break, like any released value', async () => {
+    const f = only(await diff(plain, specCopy(DEMO, sub('DEMO_WIRE_F_MEM, bit: 1', 'DEMO_WIRE_F_MEM, bit: 2'), WIRE)), 'constant-value-changed', 'DEMO_WIRE_F_MEM');
+    expect(f.severity).toBe('wire-break');
+    expect(f.witnesses).toEqual([{ old: '1', new: '2' }]);
+  });
   it('the same spec on both sides has no finding', async () => {
     expect((await diff(plain, specCopy(DEMO))).findings).toEqual([]);
   });

@@ -94,6 +94,26 @@ describe('message channels', () => {
   });
 });
 
+describe('transports page', () => {
+  const s = page('docs/transports.md');
+  const row = (first: string): string => s.split('\n').find((l) => l.startsWith(`| ${first} |`)) ?? '';
+  it('GET_VRING_BASE on three transports: vhost_vring_state (8 bytes) on two, VDUSE\'s 12-byte vduse_vq_state, declared', () => {
+    const r = row('`VHOST_GET_VRING_BASE`');
+    expect(r).toContain('`VDUSE_GET_VQ_STATE`<br>`struct vduse_vq_state`<br>kernel 6.1');
+    expect(r).toContain('`VHOST_USER_GET_VRING_BASE`<br>`struct vhost_vring_state`');
+    expect(r).toMatch(/differ on every ABI: `8\{0:4,4:4\}` vs `12\{.*\}` vs `8\{0:4,4:4\}`/);
+  });
+  it('a vhost-user message gated by a protocol feature, and one only vhost-user has', () => {
+    expect(row('`VHOST_SET_VRING_ENDIAN`')).toContain('`VHOST_USER_PROTOCOL_F_CROSS_ENDIAN` | same layout |');
+    expect(row('vhost-user')).not.toBe('');
+    expect(s).toContain('| vhost-user | `VHOST_USER_GET_QUEUE_NUM` | `__u64` | `VHOST_USER_PROTOCOL_F_MQ` |');
+  });
+  it('lists every message with its code, sender, reply and fds', () => {
+    expect(row('11')).toBe('| 11 | `VHOST_USER_GET_VRING_BASE` | front-end | `struct vhost_vring_state` | always: `struct vhost_vring_state` |  |  |  | `VHOST_GET_VRING_BASE`, `VDUSE_GET_VQ_STATE` |');
+    expect(s).toMatch(/^\| 5 \| `VHOST_USER_SET_MEM_TABLE` \| front-end \| `struct vhost_user_memory` \| ack \(need-reply\) \| 0–8 \(one per region, in region order\) \|/m);
+  });
+});
+
 describe('version matrix', () => {
   const m = page('docs/matrix.md');
   const row = (name: string, kind = ''): string[] => {

@@ -10,6 +10,8 @@ const project = { path: 'project.yaml', text: 'project: t\nversions: [6.1]\n' };
 const head = 'family: t\ndoc: T.\n';
 const typeDef = '  - { define: T_TYPE, value: 0xEE, ioctl-type: true }\n';
 const fds = 'fds:\n  - { fd: t-dev, doc: The device. }\n';
+// A socket protocol: its header, flags and feature sets (the items go before it).
+const protocol = '  - { struct: t_hdr, members: [ { field: request, type: __u32 }, { field: flags, type: __u32 }, { field: size, type: __u32 } ] }\n  - { flags: t-hdr-flags, reserved: reject, values: [ { name: T_NEED_REPLY, bit: 3 } ] }\n  - { features: t-proto-features, values: [ { name: T_PF_ACK, bit: 0 } ] }\nprotocol: { protocol: t-proto, doc: A protocol., header: struct t_hdr, flags: t-hdr-flags, features: t-proto-features }\n';
 
 function findings(yaml: string): Array<{ rule: string; message: string; line: number }> {
   const p = runSpec([project, { path: 't.yaml', text: head + yaml }]);
@@ -65,6 +67,11 @@ const CASES: Record<string, { bad: string; good: string }> = {
     // A blacklist on an executable fd: only where the paths apply it (answer and argument) is it behaviour.
     bad: `items:\n${typeDef}  - { features: t-features, values: [ { name: T_F_MQ, bit: 22 } ] }\n  - { request: T_GET_FEATURES, type: T_TYPE, nr: 0, encoding: read, arg: __u64, scope: [t-dev] }\n  - { request: T_SET_FEATURES, type: T_TYPE, nr: 0, encoding: write, arg: __u64, scope: [t-dev] }\nfds:\n  - fd: t-dev\n    doc: The device.\n    dispatch:\n      - { requests: [T_GET_FEATURES], checks: [ { check: copy-out, write: arg } ] }\n      - { requests: [T_SET_FEATURES], checks: [ { check: copy-in, read: arg } ] }\ndevices:\n  - { device: t-net, fd: t-dev, doc: A device., requests: [T_GET_FEATURES, T_SET_FEATURES], features: [t-features], feature-blacklist: [T_F_MQ] }\nsuppressions:\n  - { rule: duplicate-request-nr, item: T_SET_FEATURES, reason: GET and SET share nr 0 as vhost's do }\n`,
     good: `items:\n${typeDef}  - { features: t-features, values: [ { name: T_F_MQ, bit: 22 } ] }\n  - { request: T_GET_FEATURES, type: T_TYPE, nr: 0, encoding: read, arg: __u64, scope: [t-dev] }\n  - { request: T_SET_FEATURES, type: T_TYPE, nr: 0, encoding: write, arg: __u64, scope: [t-dev] }\nfds:\n  - fd: t-dev\n    doc: The device.\n    dispatch:\n      - { requests: [T_GET_FEATURES], checks: [ { check: hide, feature-filter: answer }, { check: copy-out, write: arg } ] }\n      - { requests: [T_SET_FEATURES], checks: [ { check: copy-in, read: arg }, { check: hidden, feature-filter: arg, error: EINVAL } ] }\ndevices:\n  - { device: t-net, fd: t-dev, doc: A device., requests: [T_GET_FEATURES, T_SET_FEATURES], features: [t-features], feature-blacklist: [T_F_MQ] }\nsuppressions:\n  - { rule: duplicate-request-nr, item: T_SET_FEATURES, reason: GET and SET share nr 0 as vhost's do }\n`,
+  },
+  'transport-payload-drift': {
+    // A protocol message linked to an ioctl whose argument is laid out differently: fine only with a reason.
+    bad: `items:\n${typeDef}  - { struct: t_ring, members: [ { field: index, type: __u32 }, { field: num, type: __u32 } ] }\n  - { request: T_SET_RING, type: T_TYPE, nr: 1, encoding: write, arg: struct t_ring }\n${protocol}messages:\n  - { message: T_MSG_SET_RING, code: 1, sender: front-end, doc: Sets a ring., payload: __u64, reply: ack, operation: { ioctl: T_SET_RING, differences: the ioctl takes a struct } }\n`,
+    good: `items:\n${typeDef}  - { struct: t_ring, members: [ { field: index, type: __u32 }, { field: num, type: __u32 } ] }\n  - { request: T_SET_RING, type: T_TYPE, nr: 1, encoding: write, arg: struct t_ring }\n${protocol}messages:\n  - { message: T_MSG_SET_RING, code: 1, sender: front-end, doc: Sets a ring., payload: __u64, reply: ack, operation: { ioctl: T_SET_RING, differences: the ioctl takes a struct, payload-differs: the message packs index and value in one u64 } }\n`,
   },
   'argsz-first': {
     bad: 'items:\n  - struct: t_info\n    argsz: true\n    members:\n      - { field: flags, type: __u32 }\n      - { field: argsz, type: __u32 }\n',

@@ -103,7 +103,7 @@ describe('the tarball', () => {
     const r = run(process.execPath, [join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only', '--format', 'json'], ROOT);
     expect(r.stderr).toBe('');
     const { analysis } = JSON.parse(r.stdout) as { analysis: { entrypoints: Record<string, { resolutions: Record<string, { visibleProblems?: number[]; resolution?: { fileName: string } }> }> } };
-    for (const entry of ['.', './package.json', './runtime', './vhost', './vduse', './vfio']) {
+    for (const entry of ['.', './package.json', './runtime', './vhost', './vduse', './vfio', './vhost-user']) {
       for (const kind of ['node16-esm', 'bundler']) {
         const res = analysis.entrypoints[entry]?.resolutions[kind];
         expect(res?.resolution?.fileName, `${entry} ${kind}`).toBeTruthy();
