@@ -1,7 +1,8 @@
 // A client class per fd kind and per device profile: one method per request it accepts, named
 // after the request, typed by the request's real data direction, plus read/write methods for the
 // records of the message channels on that fd. A profile's class has only its profile's requests.
-import { StructureKind, type ClassDeclarationStructure, type MethodDeclarationStructure, type OptionalKind, type StatementStructures } from 'ts-morph';
+import { StructureKind } from './morph.ts';
+import type { ClassDeclarationStructure, MethodDeclarationStructure, OptionalKind, StatementStructures } from 'ts-morph';
 import type { AbiView, Channel, Request } from '../../src/model/index.ts';
 import { CLIENT, docs, SUPPORT } from './docs.ts';
 import { codecName, familyModule, methodName, pascal, typeName } from './names.ts';

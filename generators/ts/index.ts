@@ -3,7 +3,8 @@
 // per ABI, a function per request and a client class per fd kind and device profile. Built as
 // ts-morph statement structures, printed in one call per file. generated/ts/abi.ts and client.ts hold what the family modules share;
 // generated/ts/api/<name>.ts gathers the modules of one fd family for a package subpath.
-import { printStructure, StructureKind, type StatementStructures } from 'ts-morph';
+import { printStructure, StructureKind } from './morph.ts';
+import type { StatementStructures } from 'ts-morph';
 import type { Emitter, GeneratedFile } from '../../src/emit/index.ts';
 import type { AbiView, Family } from '../../src/model/index.ts';
 import { clientStatements } from './clients.ts';

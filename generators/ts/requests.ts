@@ -1,6 +1,7 @@
 // Request numbers of one family on every ABI, and one function per request that encodes its
 // argument exactly as the spec sizes it, calls the transport and decodes what comes back.
-import { StructureKind, VariableDeclarationKind, type StatementStructures, type OptionalKind, type ParameterDeclarationStructure } from 'ts-morph';
+import { StructureKind, VariableDeclarationKind } from './morph.ts';
+import type { StatementStructures, OptionalKind, ParameterDeclarationStructure } from 'ts-morph';
 import { ABIS, type AbiView, type CType, type Request } from '../../src/model/index.ts';
 import { CLIENT, docs, SUPPORT } from './docs.ts';
 import { camel, codecName, familyModule, pascal, typeName } from './names.ts';

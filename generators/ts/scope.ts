@@ -1,6 +1,7 @@
 // The imports of one generated module: each name used is recorded with the module that exports
 // it, type-only or not (verbatimModuleSyntax wants the difference spelled out).
-import { StructureKind, type ImportDeclarationStructure } from 'ts-morph';
+import { StructureKind } from './morph.ts';
+import type { ImportDeclarationStructure } from 'ts-morph';
 
 export class ImportScope {
   private readonly used = new Map<string, Map<string, boolean>>();

@@ -1,7 +1,8 @@
 // Constants and sets of one family. Sets are `as const` objects with a type of the same name
 // (no TS enum: the output must run with types stripped): flags and status as bigint masks,
 // features as bit numbers, enumerations as numbers; describe* turn a value back into names.
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
+import { StructureKind, VariableDeclarationKind } from './morph.ts';
+import type { StatementStructures } from 'ts-morph';
 import type { AbiView, Constant, ConstantSet } from '../../src/model/index.ts';
 import { docs, SUPPORT } from './docs.ts';
 import { setName } from './names.ts';

@@ -1,6 +1,7 @@
 // Statements for the structs and unions of one family: an interface, a writer and a reader per
 // layout variant, a codec per variant and the codec of each ABI.
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
+import { StructureKind, VariableDeclarationKind } from './morph.ts';
+import type { StatementStructures } from 'ts-morph';
 import { ABIS, type AbiView } from '../../src/model/index.ts';
 import { flexElementSize, readerBody, writerBody, type VariantNames } from './codec.ts';
 import { bigPaths, properties } from './interfaces.ts';
