@@ -1286,40 +1286,24 @@ export interface VduseDevStatus {
   readonly status: number;
 }
 
-/** Writes struct vduse_dev_status in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vduse_dev_status in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVduseDevStatusLE(view: DataView, at: number, v: VduseDevStatus): void {
   if ((v.status & 0xff) !== v.status) throw badValue('vduse_dev_status.status', v.status, '__u8');
   view.setUint8(at, v.status);
 }
 
-/** Reads struct vduse_dev_status in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vduse_dev_status in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVduseDevStatusLE(view: DataView, at: number): VduseDevStatus {
   return {
     status: view.getUint8(at),
   };
 }
 
-/** struct vduse_dev_status on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 1 bytes. */
+/** struct vduse_dev_status on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 1 bytes. */
 export const vduseDevStatusLE: Codec<VduseDevStatus> = fixedCodec('struct vduse_dev_status', 1, writeVduseDevStatusLE, readVduseDevStatusLE);
 
-/** Writes struct vduse_dev_status in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVduseDevStatusBE(view: DataView, at: number, v: VduseDevStatus): void {
-  if ((v.status & 0xff) !== v.status) throw badValue('vduse_dev_status.status', v.status, '__u8');
-  view.setUint8(at, v.status);
-}
-
-/** Reads struct vduse_dev_status in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVduseDevStatusBE(view: DataView, at: number): VduseDevStatus {
-  return {
-    status: view.getUint8(at),
-  };
-}
-
-/** struct vduse_dev_status on ppc64, powerpc, s390x, parisc, sparc64, m68k: 1 bytes. */
-export const vduseDevStatusBE: Codec<VduseDevStatus> = fixedCodec('struct vduse_dev_status', 1, writeVduseDevStatusBE, readVduseDevStatusBE);
-
 /** The codec of struct vduse_dev_status on each ABI. */
-export const vduseDevStatusCodec: PerAbi<Codec<VduseDevStatus>> = { x86_64: vduseDevStatusLE, i386: vduseDevStatusLE, arm64: vduseDevStatusLE, armhf: vduseDevStatusLE, ppc64le: vduseDevStatusLE, ppc64: vduseDevStatusBE, powerpc: vduseDevStatusBE, mips64el: vduseDevStatusLE, mipsel: vduseDevStatusLE, s390x: vduseDevStatusBE, riscv64: vduseDevStatusLE, parisc: vduseDevStatusBE, sparc64: vduseDevStatusBE, alpha: vduseDevStatusLE, m68k: vduseDevStatusBE, sh4: vduseDevStatusLE, x32: vduseDevStatusLE };
+export const vduseDevStatusCodec: PerAbi<Codec<VduseDevStatus>> = { x86_64: vduseDevStatusLE, i386: vduseDevStatusLE, arm64: vduseDevStatusLE, armhf: vduseDevStatusLE, ppc64le: vduseDevStatusLE, ppc64: vduseDevStatusLE, powerpc: vduseDevStatusLE, mips64el: vduseDevStatusLE, mipsel: vduseDevStatusLE, s390x: vduseDevStatusLE, riscv64: vduseDevStatusLE, parisc: vduseDevStatusLE, sparc64: vduseDevStatusLE, alpha: vduseDevStatusLE, m68k: vduseDevStatusLE, sh4: vduseDevStatusLE, x32: vduseDevStatusLE };
 
 /**
  * Payload of a VDUSE_UPDATE_IOTLB request: an IOVA range, both ends inclusive.
@@ -1558,7 +1542,7 @@ export function writeVduseDevRequestBE(view: DataView, at: number, v: VduseDevRe
   if (v.vqState !== undefined) {
     writeVduseVqStateBE(view, at + 24, v.vqState);
   } else if (v.s !== undefined) {
-    writeVduseDevStatusBE(view, at + 24, v.s);
+    writeVduseDevStatusLE(view, at + 24, v.s);
   } else if (v.iova !== undefined) {
     writeVduseIovaRangeBE(view, at + 24, v.iova);
   } else if (v.iovaV2 !== undefined) {
@@ -1576,7 +1560,7 @@ export function readVduseDevRequestBE(view: DataView, at: number): VduseDevReque
     type: view.getUint32(at, false),
     requestId: view.getUint32(at + 4, false),
     vqState: readVduseVqStateBE(view, at + 24),
-    s: readVduseDevStatusBE(view, at + 24),
+    s: readVduseDevStatusLE(view, at + 24),
     iova: readVduseIovaRangeBE(view, at + 24),
     iovaV2: readVduseIovaRangeV2BE(view, at + 24),
     vqGroupAsid: readVduseVqGroupAsidBE(view, at + 24),

@@ -876,38 +876,23 @@ export interface VhostUserShared {
   readonly uuid: Uint8Array;
 }
 
-/** Writes struct vhost_user_shared in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vhost_user_shared in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVhostUserSharedLE(view: DataView, at: number, v: VhostUserShared): void {
   putBytes(view, at, 16, v.uuid, 'vhost_user_shared.uuid');
 }
 
-/** Reads struct vhost_user_shared in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vhost_user_shared in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVhostUserSharedLE(view: DataView, at: number): VhostUserShared {
   return {
     uuid: getBytes(view, at, 16),
   };
 }
 
-/** struct vhost_user_shared on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes. */
+/** struct vhost_user_shared on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 16 bytes. */
 export const vhostUserSharedLE: Codec<VhostUserShared> = fixedCodec('struct vhost_user_shared', 16, writeVhostUserSharedLE, readVhostUserSharedLE);
 
-/** Writes struct vhost_user_shared in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVhostUserSharedBE(view: DataView, at: number, v: VhostUserShared): void {
-  putBytes(view, at, 16, v.uuid, 'vhost_user_shared.uuid');
-}
-
-/** Reads struct vhost_user_shared in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVhostUserSharedBE(view: DataView, at: number): VhostUserShared {
-  return {
-    uuid: getBytes(view, at, 16),
-  };
-}
-
-/** struct vhost_user_shared on ppc64, powerpc, s390x, parisc, sparc64, m68k: 16 bytes. */
-export const vhostUserSharedBE: Codec<VhostUserShared> = fixedCodec('struct vhost_user_shared', 16, writeVhostUserSharedBE, readVhostUserSharedBE);
-
 /** The codec of struct vhost_user_shared on each ABI. */
-export const vhostUserSharedCodec: PerAbi<Codec<VhostUserShared>> = { x86_64: vhostUserSharedLE, i386: vhostUserSharedLE, arm64: vhostUserSharedLE, armhf: vhostUserSharedLE, ppc64le: vhostUserSharedLE, ppc64: vhostUserSharedBE, powerpc: vhostUserSharedBE, mips64el: vhostUserSharedLE, mipsel: vhostUserSharedLE, s390x: vhostUserSharedBE, riscv64: vhostUserSharedLE, parisc: vhostUserSharedBE, sparc64: vhostUserSharedBE, alpha: vhostUserSharedLE, m68k: vhostUserSharedBE, sh4: vhostUserSharedLE, x32: vhostUserSharedLE };
+export const vhostUserSharedCodec: PerAbi<Codec<VhostUserShared>> = { x86_64: vhostUserSharedLE, i386: vhostUserSharedLE, arm64: vhostUserSharedLE, armhf: vhostUserSharedLE, ppc64le: vhostUserSharedLE, ppc64: vhostUserSharedLE, powerpc: vhostUserSharedLE, mips64el: vhostUserSharedLE, mipsel: vhostUserSharedLE, s390x: vhostUserSharedLE, riscv64: vhostUserSharedLE, parisc: vhostUserSharedLE, sparc64: vhostUserSharedLE, alpha: vhostUserSharedLE, m68k: vhostUserSharedLE, sh4: vhostUserSharedLE, x32: vhostUserSharedLE };
 
 /**
  * Device state transfer parameters (VhostUserTransferDeviceState) of SET_DEVICE_STATE_FD; QEMU 8.2.

@@ -269,7 +269,7 @@ export interface VirtioBlkGeometry {
   readonly sectors: number;
 }
 
-/** Writes struct virtio_blk_geometry in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_blk_geometry in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioBlkGeometryLE(view: DataView, at: number, v: VirtioBlkGeometry): void {
   if ((v.cylinders & 0xffff) !== v.cylinders) throw badValue('virtio_blk_geometry.cylinders', v.cylinders, '__u16');
   view.setUint16(at, v.cylinders, true);
@@ -279,7 +279,7 @@ export function writeVirtioBlkGeometryLE(view: DataView, at: number, v: VirtioBl
   view.setUint8(at + 3, v.sectors);
 }
 
-/** Reads struct virtio_blk_geometry in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_blk_geometry in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioBlkGeometryLE(view: DataView, at: number): VirtioBlkGeometry {
   return {
     cylinders: view.getUint16(at, true),
@@ -288,33 +288,11 @@ export function readVirtioBlkGeometryLE(view: DataView, at: number): VirtioBlkGe
   };
 }
 
-/** struct virtio_blk_geometry on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 4 bytes. */
+/** struct virtio_blk_geometry on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 4 bytes. */
 export const virtioBlkGeometryLE: Codec<VirtioBlkGeometry> = fixedCodec('struct virtio_blk_geometry', 4, writeVirtioBlkGeometryLE, readVirtioBlkGeometryLE);
 
-/** Writes struct virtio_blk_geometry in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioBlkGeometryBE(view: DataView, at: number, v: VirtioBlkGeometry): void {
-  if ((v.cylinders & 0xffff) !== v.cylinders) throw badValue('virtio_blk_geometry.cylinders', v.cylinders, '__u16');
-  view.setUint16(at, v.cylinders, true);
-  if ((v.heads & 0xff) !== v.heads) throw badValue('virtio_blk_geometry.heads', v.heads, '__u8');
-  view.setUint8(at + 2, v.heads);
-  if ((v.sectors & 0xff) !== v.sectors) throw badValue('virtio_blk_geometry.sectors', v.sectors, '__u8');
-  view.setUint8(at + 3, v.sectors);
-}
-
-/** Reads struct virtio_blk_geometry in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioBlkGeometryBE(view: DataView, at: number): VirtioBlkGeometry {
-  return {
-    cylinders: view.getUint16(at, true),
-    heads: view.getUint8(at + 2),
-    sectors: view.getUint8(at + 3),
-  };
-}
-
-/** struct virtio_blk_geometry on ppc64, powerpc, s390x, parisc, sparc64, m68k: 4 bytes. */
-export const virtioBlkGeometryBE: Codec<VirtioBlkGeometry> = fixedCodec('struct virtio_blk_geometry', 4, writeVirtioBlkGeometryBE, readVirtioBlkGeometryBE);
-
 /** The codec of struct virtio_blk_geometry on each ABI. */
-export const virtioBlkGeometryCodec: PerAbi<Codec<VirtioBlkGeometry>> = { x86_64: virtioBlkGeometryLE, i386: virtioBlkGeometryLE, arm64: virtioBlkGeometryLE, armhf: virtioBlkGeometryLE, ppc64le: virtioBlkGeometryLE, ppc64: virtioBlkGeometryBE, powerpc: virtioBlkGeometryBE, mips64el: virtioBlkGeometryLE, mipsel: virtioBlkGeometryLE, s390x: virtioBlkGeometryBE, riscv64: virtioBlkGeometryLE, parisc: virtioBlkGeometryBE, sparc64: virtioBlkGeometryBE, alpha: virtioBlkGeometryLE, m68k: virtioBlkGeometryBE, sh4: virtioBlkGeometryLE, x32: virtioBlkGeometryLE };
+export const virtioBlkGeometryCodec: PerAbi<Codec<VirtioBlkGeometry>> = { x86_64: virtioBlkGeometryLE, i386: virtioBlkGeometryLE, arm64: virtioBlkGeometryLE, armhf: virtioBlkGeometryLE, ppc64le: virtioBlkGeometryLE, ppc64: virtioBlkGeometryLE, powerpc: virtioBlkGeometryLE, mips64el: virtioBlkGeometryLE, mipsel: virtioBlkGeometryLE, s390x: virtioBlkGeometryLE, riscv64: virtioBlkGeometryLE, parisc: virtioBlkGeometryLE, sparc64: virtioBlkGeometryLE, alpha: virtioBlkGeometryLE, m68k: virtioBlkGeometryLE, sh4: virtioBlkGeometryLE, x32: virtioBlkGeometryLE };
 
 /**
  * Config space of the virtio block device (what GET_CONFIG reads), up to the write-zeroes fields.
@@ -351,7 +329,7 @@ export interface VirtioBlkConfig {
   readonly writeZeroesMayUnmap: number;
 }
 
-/** Writes struct virtio_blk_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_blk_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioBlkConfigLE(view: DataView, at: number, v: VirtioBlkConfig): void {
   if (BigInt.asUintN(64, v.capacity) !== v.capacity) throw badValue('virtio_blk_config.capacity', v.capacity, '__u64');
   view.setBigUint64(at, v.capacity, true);
@@ -388,7 +366,7 @@ export function writeVirtioBlkConfigLE(view: DataView, at: number, v: VirtioBlkC
   view.setUint8(at + 56, v.writeZeroesMayUnmap);
 }
 
-/** Reads struct virtio_blk_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_blk_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioBlkConfigLE(view: DataView, at: number): VirtioBlkConfig {
   return {
     capacity: view.getBigUint64(at, true),
@@ -411,74 +389,11 @@ export function readVirtioBlkConfigLE(view: DataView, at: number): VirtioBlkConf
   };
 }
 
-/** struct virtio_blk_config on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 60 bytes. */
+/** struct virtio_blk_config on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 60 bytes. */
 export const virtioBlkConfigLE: Codec<VirtioBlkConfig> = fixedCodec('struct virtio_blk_config', 60, writeVirtioBlkConfigLE, readVirtioBlkConfigLE);
 
-/** Writes struct virtio_blk_config in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioBlkConfigBE(view: DataView, at: number, v: VirtioBlkConfig): void {
-  if (BigInt.asUintN(64, v.capacity) !== v.capacity) throw badValue('virtio_blk_config.capacity', v.capacity, '__u64');
-  view.setBigUint64(at, v.capacity, true);
-  if (v.sizeMax >>> 0 !== v.sizeMax) throw badValue('virtio_blk_config.size_max', v.sizeMax, '__u32');
-  view.setUint32(at + 8, v.sizeMax, true);
-  if (v.segMax >>> 0 !== v.segMax) throw badValue('virtio_blk_config.seg_max', v.segMax, '__u32');
-  view.setUint32(at + 12, v.segMax, true);
-  writeVirtioBlkGeometryBE(view, at + 16, v.geometry);
-  if (v.blkSize >>> 0 !== v.blkSize) throw badValue('virtio_blk_config.blk_size', v.blkSize, '__u32');
-  view.setUint32(at + 20, v.blkSize, true);
-  if ((v.physicalBlockExp & 0xff) !== v.physicalBlockExp) throw badValue('virtio_blk_config.physical_block_exp', v.physicalBlockExp, '__u8');
-  view.setUint8(at + 24, v.physicalBlockExp);
-  if ((v.alignmentOffset & 0xff) !== v.alignmentOffset) throw badValue('virtio_blk_config.alignment_offset', v.alignmentOffset, '__u8');
-  view.setUint8(at + 25, v.alignmentOffset);
-  if ((v.minIoSize & 0xffff) !== v.minIoSize) throw badValue('virtio_blk_config.min_io_size', v.minIoSize, '__u16');
-  view.setUint16(at + 26, v.minIoSize, true);
-  if (v.optIoSize >>> 0 !== v.optIoSize) throw badValue('virtio_blk_config.opt_io_size', v.optIoSize, '__u32');
-  view.setUint32(at + 28, v.optIoSize, true);
-  if ((v.wce & 0xff) !== v.wce) throw badValue('virtio_blk_config.wce', v.wce, '__u8');
-  view.setUint8(at + 32, v.wce);
-  if ((v.numQueues & 0xffff) !== v.numQueues) throw badValue('virtio_blk_config.num_queues', v.numQueues, '__u16');
-  view.setUint16(at + 34, v.numQueues, true);
-  if (v.maxDiscardSectors >>> 0 !== v.maxDiscardSectors) throw badValue('virtio_blk_config.max_discard_sectors', v.maxDiscardSectors, '__u32');
-  view.setUint32(at + 36, v.maxDiscardSectors, true);
-  if (v.maxDiscardSeg >>> 0 !== v.maxDiscardSeg) throw badValue('virtio_blk_config.max_discard_seg', v.maxDiscardSeg, '__u32');
-  view.setUint32(at + 40, v.maxDiscardSeg, true);
-  if (v.discardSectorAlignment >>> 0 !== v.discardSectorAlignment) throw badValue('virtio_blk_config.discard_sector_alignment', v.discardSectorAlignment, '__u32');
-  view.setUint32(at + 44, v.discardSectorAlignment, true);
-  if (v.maxWriteZeroesSectors >>> 0 !== v.maxWriteZeroesSectors) throw badValue('virtio_blk_config.max_write_zeroes_sectors', v.maxWriteZeroesSectors, '__u32');
-  view.setUint32(at + 48, v.maxWriteZeroesSectors, true);
-  if (v.maxWriteZeroesSeg >>> 0 !== v.maxWriteZeroesSeg) throw badValue('virtio_blk_config.max_write_zeroes_seg', v.maxWriteZeroesSeg, '__u32');
-  view.setUint32(at + 52, v.maxWriteZeroesSeg, true);
-  if ((v.writeZeroesMayUnmap & 0xff) !== v.writeZeroesMayUnmap) throw badValue('virtio_blk_config.write_zeroes_may_unmap', v.writeZeroesMayUnmap, '__u8');
-  view.setUint8(at + 56, v.writeZeroesMayUnmap);
-}
-
-/** Reads struct virtio_blk_config in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioBlkConfigBE(view: DataView, at: number): VirtioBlkConfig {
-  return {
-    capacity: view.getBigUint64(at, true),
-    sizeMax: view.getUint32(at + 8, true),
-    segMax: view.getUint32(at + 12, true),
-    geometry: readVirtioBlkGeometryBE(view, at + 16),
-    blkSize: view.getUint32(at + 20, true),
-    physicalBlockExp: view.getUint8(at + 24),
-    alignmentOffset: view.getUint8(at + 25),
-    minIoSize: view.getUint16(at + 26, true),
-    optIoSize: view.getUint32(at + 28, true),
-    wce: view.getUint8(at + 32),
-    numQueues: view.getUint16(at + 34, true),
-    maxDiscardSectors: view.getUint32(at + 36, true),
-    maxDiscardSeg: view.getUint32(at + 40, true),
-    discardSectorAlignment: view.getUint32(at + 44, true),
-    maxWriteZeroesSectors: view.getUint32(at + 48, true),
-    maxWriteZeroesSeg: view.getUint32(at + 52, true),
-    writeZeroesMayUnmap: view.getUint8(at + 56),
-  };
-}
-
-/** struct virtio_blk_config on ppc64, powerpc, s390x, parisc, sparc64, m68k: 60 bytes. */
-export const virtioBlkConfigBE: Codec<VirtioBlkConfig> = fixedCodec('struct virtio_blk_config', 60, writeVirtioBlkConfigBE, readVirtioBlkConfigBE);
-
 /** The codec of struct virtio_blk_config on each ABI. */
-export const virtioBlkConfigCodec: PerAbi<Codec<VirtioBlkConfig>> = { x86_64: virtioBlkConfigLE, i386: virtioBlkConfigLE, arm64: virtioBlkConfigLE, armhf: virtioBlkConfigLE, ppc64le: virtioBlkConfigLE, ppc64: virtioBlkConfigBE, powerpc: virtioBlkConfigBE, mips64el: virtioBlkConfigLE, mipsel: virtioBlkConfigLE, s390x: virtioBlkConfigBE, riscv64: virtioBlkConfigLE, parisc: virtioBlkConfigBE, sparc64: virtioBlkConfigBE, alpha: virtioBlkConfigLE, m68k: virtioBlkConfigBE, sh4: virtioBlkConfigLE, x32: virtioBlkConfigLE };
+export const virtioBlkConfigCodec: PerAbi<Codec<VirtioBlkConfig>> = { x86_64: virtioBlkConfigLE, i386: virtioBlkConfigLE, arm64: virtioBlkConfigLE, armhf: virtioBlkConfigLE, ppc64le: virtioBlkConfigLE, ppc64: virtioBlkConfigLE, powerpc: virtioBlkConfigLE, mips64el: virtioBlkConfigLE, mipsel: virtioBlkConfigLE, s390x: virtioBlkConfigLE, riscv64: virtioBlkConfigLE, parisc: virtioBlkConfigLE, sparc64: virtioBlkConfigLE, alpha: virtioBlkConfigLE, m68k: virtioBlkConfigLE, sh4: virtioBlkConfigLE, x32: virtioBlkConfigLE };
 
 /**
  * The header every request chain starts with (device-readable); the data follows, then one status byte the device writes.
@@ -494,7 +409,7 @@ export interface VirtioBlkOuthdr {
   readonly sector: bigint;
 }
 
-/** Writes struct virtio_blk_outhdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_blk_outhdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioBlkOuthdrLE(view: DataView, at: number, v: VirtioBlkOuthdr): void {
   if (v.type >>> 0 !== v.type) throw badValue('virtio_blk_outhdr.type', v.type, '__u32');
   view.setUint32(at, v.type, true);
@@ -504,7 +419,7 @@ export function writeVirtioBlkOuthdrLE(view: DataView, at: number, v: VirtioBlkO
   view.setBigUint64(at + 8, v.sector, true);
 }
 
-/** Reads struct virtio_blk_outhdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_blk_outhdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioBlkOuthdrLE(view: DataView, at: number): VirtioBlkOuthdr {
   return {
     type: view.getUint32(at, true),
@@ -513,30 +428,8 @@ export function readVirtioBlkOuthdrLE(view: DataView, at: number): VirtioBlkOuth
   };
 }
 
-/** struct virtio_blk_outhdr on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes. */
+/** struct virtio_blk_outhdr on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 16 bytes. */
 export const virtioBlkOuthdrLE: Codec<VirtioBlkOuthdr> = fixedCodec('struct virtio_blk_outhdr', 16, writeVirtioBlkOuthdrLE, readVirtioBlkOuthdrLE);
 
-/** Writes struct virtio_blk_outhdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioBlkOuthdrBE(view: DataView, at: number, v: VirtioBlkOuthdr): void {
-  if (v.type >>> 0 !== v.type) throw badValue('virtio_blk_outhdr.type', v.type, '__u32');
-  view.setUint32(at, v.type, true);
-  if (v.ioprio >>> 0 !== v.ioprio) throw badValue('virtio_blk_outhdr.ioprio', v.ioprio, '__u32');
-  view.setUint32(at + 4, v.ioprio, true);
-  if (BigInt.asUintN(64, v.sector) !== v.sector) throw badValue('virtio_blk_outhdr.sector', v.sector, '__u64');
-  view.setBigUint64(at + 8, v.sector, true);
-}
-
-/** Reads struct virtio_blk_outhdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioBlkOuthdrBE(view: DataView, at: number): VirtioBlkOuthdr {
-  return {
-    type: view.getUint32(at, true),
-    ioprio: view.getUint32(at + 4, true),
-    sector: view.getBigUint64(at + 8, true),
-  };
-}
-
-/** struct virtio_blk_outhdr on ppc64, powerpc, s390x, parisc, sparc64, m68k: 16 bytes. */
-export const virtioBlkOuthdrBE: Codec<VirtioBlkOuthdr> = fixedCodec('struct virtio_blk_outhdr', 16, writeVirtioBlkOuthdrBE, readVirtioBlkOuthdrBE);
-
 /** The codec of struct virtio_blk_outhdr on each ABI. */
-export const virtioBlkOuthdrCodec: PerAbi<Codec<VirtioBlkOuthdr>> = { x86_64: virtioBlkOuthdrLE, i386: virtioBlkOuthdrLE, arm64: virtioBlkOuthdrLE, armhf: virtioBlkOuthdrLE, ppc64le: virtioBlkOuthdrLE, ppc64: virtioBlkOuthdrBE, powerpc: virtioBlkOuthdrBE, mips64el: virtioBlkOuthdrLE, mipsel: virtioBlkOuthdrLE, s390x: virtioBlkOuthdrBE, riscv64: virtioBlkOuthdrLE, parisc: virtioBlkOuthdrBE, sparc64: virtioBlkOuthdrBE, alpha: virtioBlkOuthdrLE, m68k: virtioBlkOuthdrBE, sh4: virtioBlkOuthdrLE, x32: virtioBlkOuthdrLE };
+export const virtioBlkOuthdrCodec: PerAbi<Codec<VirtioBlkOuthdr>> = { x86_64: virtioBlkOuthdrLE, i386: virtioBlkOuthdrLE, arm64: virtioBlkOuthdrLE, armhf: virtioBlkOuthdrLE, ppc64le: virtioBlkOuthdrLE, ppc64: virtioBlkOuthdrLE, powerpc: virtioBlkOuthdrLE, mips64el: virtioBlkOuthdrLE, mipsel: virtioBlkOuthdrLE, s390x: virtioBlkOuthdrLE, riscv64: virtioBlkOuthdrLE, parisc: virtioBlkOuthdrLE, sparc64: virtioBlkOuthdrLE, alpha: virtioBlkOuthdrLE, m68k: virtioBlkOuthdrLE, sh4: virtioBlkOuthdrLE, x32: virtioBlkOuthdrLE };

@@ -1015,7 +1015,7 @@ export interface VirtioNetConfig {
   readonly supportedHashTypes: number;
 }
 
-/** Writes struct virtio_net_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetConfigLE(view: DataView, at: number, v: VirtioNetConfig): void {
   putBytes(view, at, 6, v.mac, 'virtio_net_config.mac');
   if ((v.status & 0xffff) !== v.status) throw badValue('virtio_net_config.status', v.status, '__u16');
@@ -1036,7 +1036,7 @@ export function writeVirtioNetConfigLE(view: DataView, at: number, v: VirtioNetC
   view.setUint32(at + 20, v.supportedHashTypes, true);
 }
 
-/** Reads struct virtio_net_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetConfigLE(view: DataView, at: number): VirtioNetConfig {
   return {
     mac: getBytes(view, at, 6),
@@ -1051,50 +1051,11 @@ export function readVirtioNetConfigLE(view: DataView, at: number): VirtioNetConf
   };
 }
 
-/** struct virtio_net_config on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 24 bytes. */
+/** struct virtio_net_config on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 24 bytes. */
 export const virtioNetConfigLE: Codec<VirtioNetConfig> = fixedCodec('struct virtio_net_config', 24, writeVirtioNetConfigLE, readVirtioNetConfigLE);
 
-/** Writes struct virtio_net_config in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetConfigBE(view: DataView, at: number, v: VirtioNetConfig): void {
-  putBytes(view, at, 6, v.mac, 'virtio_net_config.mac');
-  if ((v.status & 0xffff) !== v.status) throw badValue('virtio_net_config.status', v.status, '__u16');
-  view.setUint16(at + 6, v.status, true);
-  if ((v.maxVirtqueuePairs & 0xffff) !== v.maxVirtqueuePairs) throw badValue('virtio_net_config.max_virtqueue_pairs', v.maxVirtqueuePairs, '__u16');
-  view.setUint16(at + 8, v.maxVirtqueuePairs, true);
-  if ((v.mtu & 0xffff) !== v.mtu) throw badValue('virtio_net_config.mtu', v.mtu, '__u16');
-  view.setUint16(at + 10, v.mtu, true);
-  if (v.speed >>> 0 !== v.speed) throw badValue('virtio_net_config.speed', v.speed, '__u32');
-  view.setUint32(at + 12, v.speed, true);
-  if ((v.duplex & 0xff) !== v.duplex) throw badValue('virtio_net_config.duplex', v.duplex, '__u8');
-  view.setUint8(at + 16, v.duplex);
-  if ((v.rssMaxKeySize & 0xff) !== v.rssMaxKeySize) throw badValue('virtio_net_config.rss_max_key_size', v.rssMaxKeySize, '__u8');
-  view.setUint8(at + 17, v.rssMaxKeySize);
-  if ((v.rssMaxIndirectionTableLength & 0xffff) !== v.rssMaxIndirectionTableLength) throw badValue('virtio_net_config.rss_max_indirection_table_length', v.rssMaxIndirectionTableLength, '__u16');
-  view.setUint16(at + 18, v.rssMaxIndirectionTableLength, true);
-  if (v.supportedHashTypes >>> 0 !== v.supportedHashTypes) throw badValue('virtio_net_config.supported_hash_types', v.supportedHashTypes, '__u32');
-  view.setUint32(at + 20, v.supportedHashTypes, true);
-}
-
-/** Reads struct virtio_net_config in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetConfigBE(view: DataView, at: number): VirtioNetConfig {
-  return {
-    mac: getBytes(view, at, 6),
-    status: view.getUint16(at + 6, true),
-    maxVirtqueuePairs: view.getUint16(at + 8, true),
-    mtu: view.getUint16(at + 10, true),
-    speed: view.getUint32(at + 12, true),
-    duplex: view.getUint8(at + 16),
-    rssMaxKeySize: view.getUint8(at + 17),
-    rssMaxIndirectionTableLength: view.getUint16(at + 18, true),
-    supportedHashTypes: view.getUint32(at + 20, true),
-  };
-}
-
-/** struct virtio_net_config on ppc64, powerpc, s390x, parisc, sparc64, m68k: 24 bytes. */
-export const virtioNetConfigBE: Codec<VirtioNetConfig> = fixedCodec('struct virtio_net_config', 24, writeVirtioNetConfigBE, readVirtioNetConfigBE);
-
 /** The codec of struct virtio_net_config on each ABI. */
-export const virtioNetConfigCodec: PerAbi<Codec<VirtioNetConfig>> = { x86_64: virtioNetConfigLE, i386: virtioNetConfigLE, arm64: virtioNetConfigLE, armhf: virtioNetConfigLE, ppc64le: virtioNetConfigLE, ppc64: virtioNetConfigBE, powerpc: virtioNetConfigBE, mips64el: virtioNetConfigLE, mipsel: virtioNetConfigLE, s390x: virtioNetConfigBE, riscv64: virtioNetConfigLE, parisc: virtioNetConfigBE, sparc64: virtioNetConfigBE, alpha: virtioNetConfigLE, m68k: virtioNetConfigBE, sh4: virtioNetConfigLE, x32: virtioNetConfigLE };
+export const virtioNetConfigCodec: PerAbi<Codec<VirtioNetConfig>> = { x86_64: virtioNetConfigLE, i386: virtioNetConfigLE, arm64: virtioNetConfigLE, armhf: virtioNetConfigLE, ppc64le: virtioNetConfigLE, ppc64: virtioNetConfigLE, powerpc: virtioNetConfigLE, mips64el: virtioNetConfigLE, mipsel: virtioNetConfigLE, s390x: virtioNetConfigLE, riscv64: virtioNetConfigLE, parisc: virtioNetConfigLE, sparc64: virtioNetConfigLE, alpha: virtioNetConfigLE, m68k: virtioNetConfigLE, sh4: virtioNetConfigLE, x32: virtioNetConfigLE };
 
 /**
  * Header in front of every packet of a modern (VERSION_1) device: checksum and segmentation offload data.
@@ -1113,7 +1074,7 @@ export interface VirtioNetHdrV1 {
   readonly numBuffers: number;
 }
 
-/** Writes struct virtio_net_hdr_v1 in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_hdr_v1 in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetHdrV1LE(view: DataView, at: number, v: VirtioNetHdrV1): void {
   if ((v.flags & 0xff) !== v.flags) throw badValue('virtio_net_hdr_v1.flags', v.flags, '__u8');
   view.setUint8(at, v.flags);
@@ -1148,7 +1109,7 @@ export function writeVirtioNetHdrV1LE(view: DataView, at: number, v: VirtioNetHd
   view.setUint16(at + 10, v.numBuffers, true);
 }
 
-/** Reads struct virtio_net_hdr_v1 in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_hdr_v1 in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetHdrV1LE(view: DataView, at: number): VirtioNetHdrV1 {
   return {
     flags: view.getUint8(at),
@@ -1163,64 +1124,11 @@ export function readVirtioNetHdrV1LE(view: DataView, at: number): VirtioNetHdrV1
   };
 }
 
-/** struct virtio_net_hdr_v1 on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 12 bytes. */
+/** struct virtio_net_hdr_v1 on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 12 bytes. */
 export const virtioNetHdrV1LE: Codec<VirtioNetHdrV1> = fixedCodec('struct virtio_net_hdr_v1', 12, writeVirtioNetHdrV1LE, readVirtioNetHdrV1LE);
 
-/** Writes struct virtio_net_hdr_v1 in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHdrV1BE(view: DataView, at: number, v: VirtioNetHdrV1): void {
-  if ((v.flags & 0xff) !== v.flags) throw badValue('virtio_net_hdr_v1.flags', v.flags, '__u8');
-  view.setUint8(at, v.flags);
-  if ((v.gsoType & 0xff) !== v.gsoType) throw badValue('virtio_net_hdr_v1.gso_type', v.gsoType, '__u8');
-  view.setUint8(at + 1, v.gsoType);
-  if ((v.hdrLen & 0xffff) !== v.hdrLen) throw badValue('virtio_net_hdr_v1.hdr_len', v.hdrLen, '__u16');
-  view.setUint16(at + 2, v.hdrLen, true);
-  if ((v.gsoSize & 0xffff) !== v.gsoSize) throw badValue('virtio_net_hdr_v1.gso_size', v.gsoSize, '__u16');
-  view.setUint16(at + 4, v.gsoSize, true);
-  if (+(v.csumStart !== undefined || v.csumOffset !== undefined) + +(v.csum !== undefined) + +(v.rsc !== undefined) > 1) throw new RangeError('virtio_net_hdr_v1.<anonymous>: give one of csumStart/csumOffset, csum, rsc');
-  if (v.csumStart !== undefined || v.csumOffset !== undefined) {
-    if (v.csumStart !== undefined) {
-      if ((v.csumStart & 0xffff) !== v.csumStart) throw badValue('virtio_net_hdr_v1.csum_start', v.csumStart, '__u16');
-      view.setUint16(at + 6, v.csumStart, true);
-    }
-    if (v.csumOffset !== undefined) {
-      if ((v.csumOffset & 0xffff) !== v.csumOffset) throw badValue('virtio_net_hdr_v1.csum_offset', v.csumOffset, '__u16');
-      view.setUint16(at + 8, v.csumOffset, true);
-    }
-  } else if (v.csum !== undefined) {
-    if ((v.csum.start & 0xffff) !== v.csum.start) throw badValue('virtio_net_hdr_v1.start', v.csum.start, '__u16');
-    view.setUint16(at + 6, v.csum.start, true);
-    if ((v.csum.offset & 0xffff) !== v.csum.offset) throw badValue('virtio_net_hdr_v1.offset', v.csum.offset, '__u16');
-    view.setUint16(at + 8, v.csum.offset, true);
-  } else if (v.rsc !== undefined) {
-    if ((v.rsc.segments & 0xffff) !== v.rsc.segments) throw badValue('virtio_net_hdr_v1.segments', v.rsc.segments, '__u16');
-    view.setUint16(at + 6, v.rsc.segments, true);
-    if ((v.rsc.dupAcks & 0xffff) !== v.rsc.dupAcks) throw badValue('virtio_net_hdr_v1.dup_acks', v.rsc.dupAcks, '__u16');
-    view.setUint16(at + 8, v.rsc.dupAcks, true);
-  }
-  if ((v.numBuffers & 0xffff) !== v.numBuffers) throw badValue('virtio_net_hdr_v1.num_buffers', v.numBuffers, '__u16');
-  view.setUint16(at + 10, v.numBuffers, true);
-}
-
-/** Reads struct virtio_net_hdr_v1 in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetHdrV1BE(view: DataView, at: number): VirtioNetHdrV1 {
-  return {
-    flags: view.getUint8(at),
-    gsoType: view.getUint8(at + 1),
-    hdrLen: view.getUint16(at + 2, true),
-    gsoSize: view.getUint16(at + 4, true),
-    csumStart: view.getUint16(at + 6, true),
-    csumOffset: view.getUint16(at + 8, true),
-    csum: { start: view.getUint16(at + 6, true), offset: view.getUint16(at + 8, true) },
-    rsc: { segments: view.getUint16(at + 6, true), dupAcks: view.getUint16(at + 8, true) },
-    numBuffers: view.getUint16(at + 10, true),
-  };
-}
-
-/** struct virtio_net_hdr_v1 on ppc64, powerpc, s390x, parisc, sparc64, m68k: 12 bytes. */
-export const virtioNetHdrV1BE: Codec<VirtioNetHdrV1> = fixedCodec('struct virtio_net_hdr_v1', 12, writeVirtioNetHdrV1BE, readVirtioNetHdrV1BE);
-
 /** The codec of struct virtio_net_hdr_v1 on each ABI. */
-export const virtioNetHdrV1Codec: PerAbi<Codec<VirtioNetHdrV1>> = { x86_64: virtioNetHdrV1LE, i386: virtioNetHdrV1LE, arm64: virtioNetHdrV1LE, armhf: virtioNetHdrV1LE, ppc64le: virtioNetHdrV1LE, ppc64: virtioNetHdrV1BE, powerpc: virtioNetHdrV1BE, mips64el: virtioNetHdrV1LE, mipsel: virtioNetHdrV1LE, s390x: virtioNetHdrV1BE, riscv64: virtioNetHdrV1LE, parisc: virtioNetHdrV1BE, sparc64: virtioNetHdrV1BE, alpha: virtioNetHdrV1LE, m68k: virtioNetHdrV1BE, sh4: virtioNetHdrV1LE, x32: virtioNetHdrV1LE };
+export const virtioNetHdrV1Codec: PerAbi<Codec<VirtioNetHdrV1>> = { x86_64: virtioNetHdrV1LE, i386: virtioNetHdrV1LE, arm64: virtioNetHdrV1LE, armhf: virtioNetHdrV1LE, ppc64le: virtioNetHdrV1LE, ppc64: virtioNetHdrV1LE, powerpc: virtioNetHdrV1LE, mips64el: virtioNetHdrV1LE, mipsel: virtioNetHdrV1LE, s390x: virtioNetHdrV1LE, riscv64: virtioNetHdrV1LE, parisc: virtioNetHdrV1LE, sparc64: virtioNetHdrV1LE, alpha: virtioNetHdrV1LE, m68k: virtioNetHdrV1LE, sh4: virtioNetHdrV1LE, x32: virtioNetHdrV1LE };
 
 /**
  * struct virtio_net_hdr_v1_hash.
@@ -1237,7 +1145,7 @@ export interface VirtioNetHdrV1Hash {
   readonly padding: number;
 }
 
-/** Writes struct virtio_net_hdr_v1_hash in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_hdr_v1_hash in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetHdrV1HashLE(view: DataView, at: number, v: VirtioNetHdrV1Hash): void {
   writeVirtioNetHdrV1LE(view, at, v.hdr);
   if ((v.hashValueLo & 0xffff) !== v.hashValueLo) throw badValue('virtio_net_hdr_v1_hash.hash_value_lo', v.hashValueLo, '__u16');
@@ -1250,7 +1158,7 @@ export function writeVirtioNetHdrV1HashLE(view: DataView, at: number, v: VirtioN
   view.setUint16(at + 18, v.padding, true);
 }
 
-/** Reads struct virtio_net_hdr_v1_hash in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_hdr_v1_hash in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetHdrV1HashLE(view: DataView, at: number): VirtioNetHdrV1Hash {
   return {
     hdr: readVirtioNetHdrV1LE(view, at),
@@ -1261,38 +1169,11 @@ export function readVirtioNetHdrV1HashLE(view: DataView, at: number): VirtioNetH
   };
 }
 
-/** struct virtio_net_hdr_v1_hash on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 20 bytes. */
+/** struct virtio_net_hdr_v1_hash on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 20 bytes. */
 export const virtioNetHdrV1HashLE: Codec<VirtioNetHdrV1Hash> = fixedCodec('struct virtio_net_hdr_v1_hash', 20, writeVirtioNetHdrV1HashLE, readVirtioNetHdrV1HashLE);
 
-/** Writes struct virtio_net_hdr_v1_hash in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHdrV1HashBE(view: DataView, at: number, v: VirtioNetHdrV1Hash): void {
-  writeVirtioNetHdrV1BE(view, at, v.hdr);
-  if ((v.hashValueLo & 0xffff) !== v.hashValueLo) throw badValue('virtio_net_hdr_v1_hash.hash_value_lo', v.hashValueLo, '__u16');
-  view.setUint16(at + 12, v.hashValueLo, true);
-  if ((v.hashValueHi & 0xffff) !== v.hashValueHi) throw badValue('virtio_net_hdr_v1_hash.hash_value_hi', v.hashValueHi, '__u16');
-  view.setUint16(at + 14, v.hashValueHi, true);
-  if ((v.hashReport & 0xffff) !== v.hashReport) throw badValue('virtio_net_hdr_v1_hash.hash_report', v.hashReport, '__u16');
-  view.setUint16(at + 16, v.hashReport, true);
-  if ((v.padding & 0xffff) !== v.padding) throw badValue('virtio_net_hdr_v1_hash.padding', v.padding, '__u16');
-  view.setUint16(at + 18, v.padding, true);
-}
-
-/** Reads struct virtio_net_hdr_v1_hash in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetHdrV1HashBE(view: DataView, at: number): VirtioNetHdrV1Hash {
-  return {
-    hdr: readVirtioNetHdrV1BE(view, at),
-    hashValueLo: view.getUint16(at + 12, true),
-    hashValueHi: view.getUint16(at + 14, true),
-    hashReport: view.getUint16(at + 16, true),
-    padding: view.getUint16(at + 18, true),
-  };
-}
-
-/** struct virtio_net_hdr_v1_hash on ppc64, powerpc, s390x, parisc, sparc64, m68k: 20 bytes. */
-export const virtioNetHdrV1HashBE: Codec<VirtioNetHdrV1Hash> = fixedCodec('struct virtio_net_hdr_v1_hash', 20, writeVirtioNetHdrV1HashBE, readVirtioNetHdrV1HashBE);
-
 /** The codec of struct virtio_net_hdr_v1_hash on each ABI. */
-export const virtioNetHdrV1HashCodec: PerAbi<Codec<VirtioNetHdrV1Hash>> = { x86_64: virtioNetHdrV1HashLE, i386: virtioNetHdrV1HashLE, arm64: virtioNetHdrV1HashLE, armhf: virtioNetHdrV1HashLE, ppc64le: virtioNetHdrV1HashLE, ppc64: virtioNetHdrV1HashBE, powerpc: virtioNetHdrV1HashBE, mips64el: virtioNetHdrV1HashLE, mipsel: virtioNetHdrV1HashLE, s390x: virtioNetHdrV1HashBE, riscv64: virtioNetHdrV1HashLE, parisc: virtioNetHdrV1HashBE, sparc64: virtioNetHdrV1HashBE, alpha: virtioNetHdrV1HashLE, m68k: virtioNetHdrV1HashBE, sh4: virtioNetHdrV1HashLE, x32: virtioNetHdrV1HashLE };
+export const virtioNetHdrV1HashCodec: PerAbi<Codec<VirtioNetHdrV1Hash>> = { x86_64: virtioNetHdrV1HashLE, i386: virtioNetHdrV1HashLE, arm64: virtioNetHdrV1HashLE, armhf: virtioNetHdrV1HashLE, ppc64le: virtioNetHdrV1HashLE, ppc64: virtioNetHdrV1HashLE, powerpc: virtioNetHdrV1HashLE, mips64el: virtioNetHdrV1HashLE, mipsel: virtioNetHdrV1HashLE, s390x: virtioNetHdrV1HashLE, riscv64: virtioNetHdrV1HashLE, parisc: virtioNetHdrV1HashLE, sparc64: virtioNetHdrV1HashLE, alpha: virtioNetHdrV1HashLE, m68k: virtioNetHdrV1HashLE, sh4: virtioNetHdrV1HashLE, x32: virtioNetHdrV1HashLE };
 
 /**
  * struct virtio_net_hdr_v1_hash_tunnel.
@@ -1305,7 +1186,7 @@ export interface VirtioNetHdrV1HashTunnel {
   readonly innerNhOffset: number;
 }
 
-/** Writes struct virtio_net_hdr_v1_hash_tunnel in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_hdr_v1_hash_tunnel in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetHdrV1HashTunnelLE(view: DataView, at: number, v: VirtioNetHdrV1HashTunnel): void {
   writeVirtioNetHdrV1HashLE(view, at, v.hashHdr);
   if ((v.outerThOffset & 0xffff) !== v.outerThOffset) throw badValue('virtio_net_hdr_v1_hash_tunnel.outer_th_offset', v.outerThOffset, '__u16');
@@ -1314,7 +1195,7 @@ export function writeVirtioNetHdrV1HashTunnelLE(view: DataView, at: number, v: V
   view.setUint16(at + 22, v.innerNhOffset, true);
 }
 
-/** Reads struct virtio_net_hdr_v1_hash_tunnel in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_hdr_v1_hash_tunnel in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetHdrV1HashTunnelLE(view: DataView, at: number): VirtioNetHdrV1HashTunnel {
   return {
     hashHdr: readVirtioNetHdrV1HashLE(view, at),
@@ -1323,32 +1204,11 @@ export function readVirtioNetHdrV1HashTunnelLE(view: DataView, at: number): Virt
   };
 }
 
-/** struct virtio_net_hdr_v1_hash_tunnel on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 24 bytes. */
+/** struct virtio_net_hdr_v1_hash_tunnel on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 24 bytes. */
 export const virtioNetHdrV1HashTunnelLE: Codec<VirtioNetHdrV1HashTunnel> = fixedCodec('struct virtio_net_hdr_v1_hash_tunnel', 24, writeVirtioNetHdrV1HashTunnelLE, readVirtioNetHdrV1HashTunnelLE);
 
-/** Writes struct virtio_net_hdr_v1_hash_tunnel in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHdrV1HashTunnelBE(view: DataView, at: number, v: VirtioNetHdrV1HashTunnel): void {
-  writeVirtioNetHdrV1HashBE(view, at, v.hashHdr);
-  if ((v.outerThOffset & 0xffff) !== v.outerThOffset) throw badValue('virtio_net_hdr_v1_hash_tunnel.outer_th_offset', v.outerThOffset, '__u16');
-  view.setUint16(at + 20, v.outerThOffset, true);
-  if ((v.innerNhOffset & 0xffff) !== v.innerNhOffset) throw badValue('virtio_net_hdr_v1_hash_tunnel.inner_nh_offset', v.innerNhOffset, '__u16');
-  view.setUint16(at + 22, v.innerNhOffset, true);
-}
-
-/** Reads struct virtio_net_hdr_v1_hash_tunnel in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetHdrV1HashTunnelBE(view: DataView, at: number): VirtioNetHdrV1HashTunnel {
-  return {
-    hashHdr: readVirtioNetHdrV1HashBE(view, at),
-    outerThOffset: view.getUint16(at + 20, true),
-    innerNhOffset: view.getUint16(at + 22, true),
-  };
-}
-
-/** struct virtio_net_hdr_v1_hash_tunnel on ppc64, powerpc, s390x, parisc, sparc64, m68k: 24 bytes. */
-export const virtioNetHdrV1HashTunnelBE: Codec<VirtioNetHdrV1HashTunnel> = fixedCodec('struct virtio_net_hdr_v1_hash_tunnel', 24, writeVirtioNetHdrV1HashTunnelBE, readVirtioNetHdrV1HashTunnelBE);
-
 /** The codec of struct virtio_net_hdr_v1_hash_tunnel on each ABI. */
-export const virtioNetHdrV1HashTunnelCodec: PerAbi<Codec<VirtioNetHdrV1HashTunnel>> = { x86_64: virtioNetHdrV1HashTunnelLE, i386: virtioNetHdrV1HashTunnelLE, arm64: virtioNetHdrV1HashTunnelLE, armhf: virtioNetHdrV1HashTunnelLE, ppc64le: virtioNetHdrV1HashTunnelLE, ppc64: virtioNetHdrV1HashTunnelBE, powerpc: virtioNetHdrV1HashTunnelBE, mips64el: virtioNetHdrV1HashTunnelLE, mipsel: virtioNetHdrV1HashTunnelLE, s390x: virtioNetHdrV1HashTunnelBE, riscv64: virtioNetHdrV1HashTunnelLE, parisc: virtioNetHdrV1HashTunnelBE, sparc64: virtioNetHdrV1HashTunnelBE, alpha: virtioNetHdrV1HashTunnelLE, m68k: virtioNetHdrV1HashTunnelBE, sh4: virtioNetHdrV1HashTunnelLE, x32: virtioNetHdrV1HashTunnelLE };
+export const virtioNetHdrV1HashTunnelCodec: PerAbi<Codec<VirtioNetHdrV1HashTunnel>> = { x86_64: virtioNetHdrV1HashTunnelLE, i386: virtioNetHdrV1HashTunnelLE, arm64: virtioNetHdrV1HashTunnelLE, armhf: virtioNetHdrV1HashTunnelLE, ppc64le: virtioNetHdrV1HashTunnelLE, ppc64: virtioNetHdrV1HashTunnelLE, powerpc: virtioNetHdrV1HashTunnelLE, mips64el: virtioNetHdrV1HashTunnelLE, mipsel: virtioNetHdrV1HashTunnelLE, s390x: virtioNetHdrV1HashTunnelLE, riscv64: virtioNetHdrV1HashTunnelLE, parisc: virtioNetHdrV1HashTunnelLE, sparc64: virtioNetHdrV1HashTunnelLE, alpha: virtioNetHdrV1HashTunnelLE, m68k: virtioNetHdrV1HashTunnelLE, sh4: virtioNetHdrV1HashTunnelLE, x32: virtioNetHdrV1HashTunnelLE };
 
 /**
  * Legacy packet header, without num_buffers.
@@ -1364,7 +1224,7 @@ export interface VirtioNetHdr {
   readonly csumOffset: number;
 }
 
-/** Writes struct virtio_net_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetHdrLE(view: DataView, at: number, v: VirtioNetHdr): void {
   if ((v.flags & 0xff) !== v.flags) throw badValue('virtio_net_hdr.flags', v.flags, '__u8');
   view.setUint8(at, v.flags);
@@ -1380,7 +1240,7 @@ export function writeVirtioNetHdrLE(view: DataView, at: number, v: VirtioNetHdr)
   view.setUint16(at + 8, v.csumOffset, true);
 }
 
-/** Reads struct virtio_net_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetHdrLE(view: DataView, at: number): VirtioNetHdr {
   return {
     flags: view.getUint8(at),
@@ -1392,42 +1252,11 @@ export function readVirtioNetHdrLE(view: DataView, at: number): VirtioNetHdr {
   };
 }
 
-/** struct virtio_net_hdr on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 10 bytes. */
+/** struct virtio_net_hdr on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 10 bytes. */
 export const virtioNetHdrLE: Codec<VirtioNetHdr> = fixedCodec('struct virtio_net_hdr', 10, writeVirtioNetHdrLE, readVirtioNetHdrLE);
 
-/** Writes struct virtio_net_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHdrBE(view: DataView, at: number, v: VirtioNetHdr): void {
-  if ((v.flags & 0xff) !== v.flags) throw badValue('virtio_net_hdr.flags', v.flags, '__u8');
-  view.setUint8(at, v.flags);
-  if ((v.gsoType & 0xff) !== v.gsoType) throw badValue('virtio_net_hdr.gso_type', v.gsoType, '__u8');
-  view.setUint8(at + 1, v.gsoType);
-  if ((v.hdrLen & 0xffff) !== v.hdrLen) throw badValue('virtio_net_hdr.hdr_len', v.hdrLen, '__u16');
-  view.setUint16(at + 2, v.hdrLen, true);
-  if ((v.gsoSize & 0xffff) !== v.gsoSize) throw badValue('virtio_net_hdr.gso_size', v.gsoSize, '__u16');
-  view.setUint16(at + 4, v.gsoSize, true);
-  if ((v.csumStart & 0xffff) !== v.csumStart) throw badValue('virtio_net_hdr.csum_start', v.csumStart, '__u16');
-  view.setUint16(at + 6, v.csumStart, true);
-  if ((v.csumOffset & 0xffff) !== v.csumOffset) throw badValue('virtio_net_hdr.csum_offset', v.csumOffset, '__u16');
-  view.setUint16(at + 8, v.csumOffset, true);
-}
-
-/** Reads struct virtio_net_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetHdrBE(view: DataView, at: number): VirtioNetHdr {
-  return {
-    flags: view.getUint8(at),
-    gsoType: view.getUint8(at + 1),
-    hdrLen: view.getUint16(at + 2, true),
-    gsoSize: view.getUint16(at + 4, true),
-    csumStart: view.getUint16(at + 6, true),
-    csumOffset: view.getUint16(at + 8, true),
-  };
-}
-
-/** struct virtio_net_hdr on ppc64, powerpc, s390x, parisc, sparc64, m68k: 10 bytes. */
-export const virtioNetHdrBE: Codec<VirtioNetHdr> = fixedCodec('struct virtio_net_hdr', 10, writeVirtioNetHdrBE, readVirtioNetHdrBE);
-
 /** The codec of struct virtio_net_hdr on each ABI. */
-export const virtioNetHdrCodec: PerAbi<Codec<VirtioNetHdr>> = { x86_64: virtioNetHdrLE, i386: virtioNetHdrLE, arm64: virtioNetHdrLE, armhf: virtioNetHdrLE, ppc64le: virtioNetHdrLE, ppc64: virtioNetHdrBE, powerpc: virtioNetHdrBE, mips64el: virtioNetHdrLE, mipsel: virtioNetHdrLE, s390x: virtioNetHdrBE, riscv64: virtioNetHdrLE, parisc: virtioNetHdrBE, sparc64: virtioNetHdrBE, alpha: virtioNetHdrLE, m68k: virtioNetHdrBE, sh4: virtioNetHdrLE, x32: virtioNetHdrLE };
+export const virtioNetHdrCodec: PerAbi<Codec<VirtioNetHdr>> = { x86_64: virtioNetHdrLE, i386: virtioNetHdrLE, arm64: virtioNetHdrLE, armhf: virtioNetHdrLE, ppc64le: virtioNetHdrLE, ppc64: virtioNetHdrLE, powerpc: virtioNetHdrLE, mips64el: virtioNetHdrLE, mipsel: virtioNetHdrLE, s390x: virtioNetHdrLE, riscv64: virtioNetHdrLE, parisc: virtioNetHdrLE, sparc64: virtioNetHdrLE, alpha: virtioNetHdrLE, m68k: virtioNetHdrLE, sh4: virtioNetHdrLE, x32: virtioNetHdrLE };
 
 /**
  * Legacy packet header with the buffer count used by mergeable receive buffers.
@@ -1439,14 +1268,14 @@ export interface VirtioNetHdrMrgRxbuf {
   readonly numBuffers: number;
 }
 
-/** Writes struct virtio_net_hdr_mrg_rxbuf in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_hdr_mrg_rxbuf in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetHdrMrgRxbufLE(view: DataView, at: number, v: VirtioNetHdrMrgRxbuf): void {
   writeVirtioNetHdrLE(view, at, v.hdr);
   if ((v.numBuffers & 0xffff) !== v.numBuffers) throw badValue('virtio_net_hdr_mrg_rxbuf.num_buffers', v.numBuffers, '__u16');
   view.setUint16(at + 10, v.numBuffers, true);
 }
 
-/** Reads struct virtio_net_hdr_mrg_rxbuf in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_hdr_mrg_rxbuf in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetHdrMrgRxbufLE(view: DataView, at: number): VirtioNetHdrMrgRxbuf {
   return {
     hdr: readVirtioNetHdrLE(view, at),
@@ -1454,29 +1283,11 @@ export function readVirtioNetHdrMrgRxbufLE(view: DataView, at: number): VirtioNe
   };
 }
 
-/** struct virtio_net_hdr_mrg_rxbuf on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 12 bytes. */
+/** struct virtio_net_hdr_mrg_rxbuf on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 12 bytes. */
 export const virtioNetHdrMrgRxbufLE: Codec<VirtioNetHdrMrgRxbuf> = fixedCodec('struct virtio_net_hdr_mrg_rxbuf', 12, writeVirtioNetHdrMrgRxbufLE, readVirtioNetHdrMrgRxbufLE);
 
-/** Writes struct virtio_net_hdr_mrg_rxbuf in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHdrMrgRxbufBE(view: DataView, at: number, v: VirtioNetHdrMrgRxbuf): void {
-  writeVirtioNetHdrBE(view, at, v.hdr);
-  if ((v.numBuffers & 0xffff) !== v.numBuffers) throw badValue('virtio_net_hdr_mrg_rxbuf.num_buffers', v.numBuffers, '__u16');
-  view.setUint16(at + 10, v.numBuffers, true);
-}
-
-/** Reads struct virtio_net_hdr_mrg_rxbuf in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetHdrMrgRxbufBE(view: DataView, at: number): VirtioNetHdrMrgRxbuf {
-  return {
-    hdr: readVirtioNetHdrBE(view, at),
-    numBuffers: view.getUint16(at + 10, true),
-  };
-}
-
-/** struct virtio_net_hdr_mrg_rxbuf on ppc64, powerpc, s390x, parisc, sparc64, m68k: 12 bytes. */
-export const virtioNetHdrMrgRxbufBE: Codec<VirtioNetHdrMrgRxbuf> = fixedCodec('struct virtio_net_hdr_mrg_rxbuf', 12, writeVirtioNetHdrMrgRxbufBE, readVirtioNetHdrMrgRxbufBE);
-
 /** The codec of struct virtio_net_hdr_mrg_rxbuf on each ABI. */
-export const virtioNetHdrMrgRxbufCodec: PerAbi<Codec<VirtioNetHdrMrgRxbuf>> = { x86_64: virtioNetHdrMrgRxbufLE, i386: virtioNetHdrMrgRxbufLE, arm64: virtioNetHdrMrgRxbufLE, armhf: virtioNetHdrMrgRxbufLE, ppc64le: virtioNetHdrMrgRxbufLE, ppc64: virtioNetHdrMrgRxbufBE, powerpc: virtioNetHdrMrgRxbufBE, mips64el: virtioNetHdrMrgRxbufLE, mipsel: virtioNetHdrMrgRxbufLE, s390x: virtioNetHdrMrgRxbufBE, riscv64: virtioNetHdrMrgRxbufLE, parisc: virtioNetHdrMrgRxbufBE, sparc64: virtioNetHdrMrgRxbufBE, alpha: virtioNetHdrMrgRxbufLE, m68k: virtioNetHdrMrgRxbufBE, sh4: virtioNetHdrMrgRxbufLE, x32: virtioNetHdrMrgRxbufLE };
+export const virtioNetHdrMrgRxbufCodec: PerAbi<Codec<VirtioNetHdrMrgRxbuf>> = { x86_64: virtioNetHdrMrgRxbufLE, i386: virtioNetHdrMrgRxbufLE, arm64: virtioNetHdrMrgRxbufLE, armhf: virtioNetHdrMrgRxbufLE, ppc64le: virtioNetHdrMrgRxbufLE, ppc64: virtioNetHdrMrgRxbufLE, powerpc: virtioNetHdrMrgRxbufLE, mips64el: virtioNetHdrMrgRxbufLE, mipsel: virtioNetHdrMrgRxbufLE, s390x: virtioNetHdrMrgRxbufLE, riscv64: virtioNetHdrMrgRxbufLE, parisc: virtioNetHdrMrgRxbufLE, sparc64: virtioNetHdrMrgRxbufLE, alpha: virtioNetHdrMrgRxbufLE, m68k: virtioNetHdrMrgRxbufLE, sh4: virtioNetHdrMrgRxbufLE, x32: virtioNetHdrMrgRxbufLE };
 
 /**
  * Header of a control-queue command: class and command.
@@ -1488,7 +1299,7 @@ export interface VirtioNetCtrlHdr {
   readonly cmd: number;
 }
 
-/** Writes struct virtio_net_ctrl_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlHdrLE(view: DataView, at: number, v: VirtioNetCtrlHdr): void {
   if ((v.class & 0xff) !== v.class) throw badValue('virtio_net_ctrl_hdr.class', v.class, '__u8');
   view.setUint8(at, v.class);
@@ -1496,7 +1307,7 @@ export function writeVirtioNetCtrlHdrLE(view: DataView, at: number, v: VirtioNet
   view.setUint8(at + 1, v.cmd);
 }
 
-/** Reads struct virtio_net_ctrl_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlHdrLE(view: DataView, at: number): VirtioNetCtrlHdr {
   return {
     class: view.getUint8(at),
@@ -1504,30 +1315,11 @@ export function readVirtioNetCtrlHdrLE(view: DataView, at: number): VirtioNetCtr
   };
 }
 
-/** struct virtio_net_ctrl_hdr on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 2 bytes. */
+/** struct virtio_net_ctrl_hdr on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 2 bytes. */
 export const virtioNetCtrlHdrLE: Codec<VirtioNetCtrlHdr> = fixedCodec('struct virtio_net_ctrl_hdr', 2, writeVirtioNetCtrlHdrLE, readVirtioNetCtrlHdrLE);
 
-/** Writes struct virtio_net_ctrl_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlHdrBE(view: DataView, at: number, v: VirtioNetCtrlHdr): void {
-  if ((v.class & 0xff) !== v.class) throw badValue('virtio_net_ctrl_hdr.class', v.class, '__u8');
-  view.setUint8(at, v.class);
-  if ((v.cmd & 0xff) !== v.cmd) throw badValue('virtio_net_ctrl_hdr.cmd', v.cmd, '__u8');
-  view.setUint8(at + 1, v.cmd);
-}
-
-/** Reads struct virtio_net_ctrl_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlHdrBE(view: DataView, at: number): VirtioNetCtrlHdr {
-  return {
-    class: view.getUint8(at),
-    cmd: view.getUint8(at + 1),
-  };
-}
-
-/** struct virtio_net_ctrl_hdr on ppc64, powerpc, s390x, parisc, sparc64, m68k: 2 bytes. */
-export const virtioNetCtrlHdrBE: Codec<VirtioNetCtrlHdr> = fixedCodec('struct virtio_net_ctrl_hdr', 2, writeVirtioNetCtrlHdrBE, readVirtioNetCtrlHdrBE);
-
 /** The codec of struct virtio_net_ctrl_hdr on each ABI. */
-export const virtioNetCtrlHdrCodec: PerAbi<Codec<VirtioNetCtrlHdr>> = { x86_64: virtioNetCtrlHdrLE, i386: virtioNetCtrlHdrLE, arm64: virtioNetCtrlHdrLE, armhf: virtioNetCtrlHdrLE, ppc64le: virtioNetCtrlHdrLE, ppc64: virtioNetCtrlHdrBE, powerpc: virtioNetCtrlHdrBE, mips64el: virtioNetCtrlHdrLE, mipsel: virtioNetCtrlHdrLE, s390x: virtioNetCtrlHdrBE, riscv64: virtioNetCtrlHdrLE, parisc: virtioNetCtrlHdrBE, sparc64: virtioNetCtrlHdrBE, alpha: virtioNetCtrlHdrLE, m68k: virtioNetCtrlHdrBE, sh4: virtioNetCtrlHdrLE, x32: virtioNetCtrlHdrLE };
+export const virtioNetCtrlHdrCodec: PerAbi<Codec<VirtioNetCtrlHdr>> = { x86_64: virtioNetCtrlHdrLE, i386: virtioNetCtrlHdrLE, arm64: virtioNetCtrlHdrLE, armhf: virtioNetCtrlHdrLE, ppc64le: virtioNetCtrlHdrLE, ppc64: virtioNetCtrlHdrLE, powerpc: virtioNetCtrlHdrLE, mips64el: virtioNetCtrlHdrLE, mipsel: virtioNetCtrlHdrLE, s390x: virtioNetCtrlHdrLE, riscv64: virtioNetCtrlHdrLE, parisc: virtioNetCtrlHdrLE, sparc64: virtioNetCtrlHdrLE, alpha: virtioNetCtrlHdrLE, m68k: virtioNetCtrlHdrLE, sh4: virtioNetCtrlHdrLE, x32: virtioNetCtrlHdrLE };
 
 /**
  * struct virtio_net_ctrl_mac.
@@ -1539,14 +1331,14 @@ export interface VirtioNetCtrlMac {
   readonly macs: Uint8Array;
 }
 
-/** Writes struct virtio_net_ctrl_mac in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_mac in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlMacLE(view: DataView, at: number, v: VirtioNetCtrlMac): void {
   if (v.entries >>> 0 !== v.entries) throw badValue('virtio_net_ctrl_mac.entries', v.entries, '__u32');
   view.setUint32(at, v.entries, true);
   putBytes(view, at + 4, -6, v.macs, 'virtio_net_ctrl_mac.macs');
 }
 
-/** Reads struct virtio_net_ctrl_mac in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_mac in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlMacLE(view: DataView, at: number, end: number): VirtioNetCtrlMac {
   const n = Math.floor((end - at - 4) / 6);
   return {
@@ -1555,30 +1347,11 @@ export function readVirtioNetCtrlMacLE(view: DataView, at: number, end: number):
   };
 }
 
-/** struct virtio_net_ctrl_mac on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 4 bytes and 6 per element of macs. */
+/** struct virtio_net_ctrl_mac on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 4 bytes and 6 per element of macs. */
 export const virtioNetCtrlMacLE: Codec<VirtioNetCtrlMac> = flexCodec('struct virtio_net_ctrl_mac', 4, 6, (v) => v.macs.length / 6, writeVirtioNetCtrlMacLE, readVirtioNetCtrlMacLE);
 
-/** Writes struct virtio_net_ctrl_mac in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlMacBE(view: DataView, at: number, v: VirtioNetCtrlMac): void {
-  if (v.entries >>> 0 !== v.entries) throw badValue('virtio_net_ctrl_mac.entries', v.entries, '__u32');
-  view.setUint32(at, v.entries, true);
-  putBytes(view, at + 4, -6, v.macs, 'virtio_net_ctrl_mac.macs');
-}
-
-/** Reads struct virtio_net_ctrl_mac in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlMacBE(view: DataView, at: number, end: number): VirtioNetCtrlMac {
-  const n = Math.floor((end - at - 4) / 6);
-  return {
-    entries: view.getUint32(at, true),
-    macs: getBytes(view, at + 4, n * 6),
-  };
-}
-
-/** struct virtio_net_ctrl_mac on ppc64, powerpc, s390x, parisc, sparc64, m68k: 4 bytes and 6 per element of macs. */
-export const virtioNetCtrlMacBE: Codec<VirtioNetCtrlMac> = flexCodec('struct virtio_net_ctrl_mac', 4, 6, (v) => v.macs.length / 6, writeVirtioNetCtrlMacBE, readVirtioNetCtrlMacBE);
-
 /** The codec of struct virtio_net_ctrl_mac on each ABI. */
-export const virtioNetCtrlMacCodec: PerAbi<Codec<VirtioNetCtrlMac>> = { x86_64: virtioNetCtrlMacLE, i386: virtioNetCtrlMacLE, arm64: virtioNetCtrlMacLE, armhf: virtioNetCtrlMacLE, ppc64le: virtioNetCtrlMacLE, ppc64: virtioNetCtrlMacBE, powerpc: virtioNetCtrlMacBE, mips64el: virtioNetCtrlMacLE, mipsel: virtioNetCtrlMacLE, s390x: virtioNetCtrlMacBE, riscv64: virtioNetCtrlMacLE, parisc: virtioNetCtrlMacBE, sparc64: virtioNetCtrlMacBE, alpha: virtioNetCtrlMacLE, m68k: virtioNetCtrlMacBE, sh4: virtioNetCtrlMacLE, x32: virtioNetCtrlMacLE };
+export const virtioNetCtrlMacCodec: PerAbi<Codec<VirtioNetCtrlMac>> = { x86_64: virtioNetCtrlMacLE, i386: virtioNetCtrlMacLE, arm64: virtioNetCtrlMacLE, armhf: virtioNetCtrlMacLE, ppc64le: virtioNetCtrlMacLE, ppc64: virtioNetCtrlMacLE, powerpc: virtioNetCtrlMacLE, mips64el: virtioNetCtrlMacLE, mipsel: virtioNetCtrlMacLE, s390x: virtioNetCtrlMacLE, riscv64: virtioNetCtrlMacLE, parisc: virtioNetCtrlMacLE, sparc64: virtioNetCtrlMacLE, alpha: virtioNetCtrlMacLE, m68k: virtioNetCtrlMacLE, sh4: virtioNetCtrlMacLE, x32: virtioNetCtrlMacLE };
 
 /**
  * struct virtio_net_ctrl_mq.
@@ -1589,40 +1362,24 @@ export interface VirtioNetCtrlMq {
   readonly virtqueuePairs: number;
 }
 
-/** Writes struct virtio_net_ctrl_mq in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_mq in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlMqLE(view: DataView, at: number, v: VirtioNetCtrlMq): void {
   if ((v.virtqueuePairs & 0xffff) !== v.virtqueuePairs) throw badValue('virtio_net_ctrl_mq.virtqueue_pairs', v.virtqueuePairs, '__u16');
   view.setUint16(at, v.virtqueuePairs, true);
 }
 
-/** Reads struct virtio_net_ctrl_mq in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_mq in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlMqLE(view: DataView, at: number): VirtioNetCtrlMq {
   return {
     virtqueuePairs: view.getUint16(at, true),
   };
 }
 
-/** struct virtio_net_ctrl_mq on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 2 bytes. */
+/** struct virtio_net_ctrl_mq on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 2 bytes. */
 export const virtioNetCtrlMqLE: Codec<VirtioNetCtrlMq> = fixedCodec('struct virtio_net_ctrl_mq', 2, writeVirtioNetCtrlMqLE, readVirtioNetCtrlMqLE);
 
-/** Writes struct virtio_net_ctrl_mq in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlMqBE(view: DataView, at: number, v: VirtioNetCtrlMq): void {
-  if ((v.virtqueuePairs & 0xffff) !== v.virtqueuePairs) throw badValue('virtio_net_ctrl_mq.virtqueue_pairs', v.virtqueuePairs, '__u16');
-  view.setUint16(at, v.virtqueuePairs, true);
-}
-
-/** Reads struct virtio_net_ctrl_mq in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlMqBE(view: DataView, at: number): VirtioNetCtrlMq {
-  return {
-    virtqueuePairs: view.getUint16(at, true),
-  };
-}
-
-/** struct virtio_net_ctrl_mq on ppc64, powerpc, s390x, parisc, sparc64, m68k: 2 bytes. */
-export const virtioNetCtrlMqBE: Codec<VirtioNetCtrlMq> = fixedCodec('struct virtio_net_ctrl_mq', 2, writeVirtioNetCtrlMqBE, readVirtioNetCtrlMqBE);
-
 /** The codec of struct virtio_net_ctrl_mq on each ABI. */
-export const virtioNetCtrlMqCodec: PerAbi<Codec<VirtioNetCtrlMq>> = { x86_64: virtioNetCtrlMqLE, i386: virtioNetCtrlMqLE, arm64: virtioNetCtrlMqLE, armhf: virtioNetCtrlMqLE, ppc64le: virtioNetCtrlMqLE, ppc64: virtioNetCtrlMqBE, powerpc: virtioNetCtrlMqBE, mips64el: virtioNetCtrlMqLE, mipsel: virtioNetCtrlMqLE, s390x: virtioNetCtrlMqBE, riscv64: virtioNetCtrlMqLE, parisc: virtioNetCtrlMqBE, sparc64: virtioNetCtrlMqBE, alpha: virtioNetCtrlMqLE, m68k: virtioNetCtrlMqBE, sh4: virtioNetCtrlMqLE, x32: virtioNetCtrlMqLE };
+export const virtioNetCtrlMqCodec: PerAbi<Codec<VirtioNetCtrlMq>> = { x86_64: virtioNetCtrlMqLE, i386: virtioNetCtrlMqLE, arm64: virtioNetCtrlMqLE, armhf: virtioNetCtrlMqLE, ppc64le: virtioNetCtrlMqLE, ppc64: virtioNetCtrlMqLE, powerpc: virtioNetCtrlMqLE, mips64el: virtioNetCtrlMqLE, mipsel: virtioNetCtrlMqLE, s390x: virtioNetCtrlMqLE, riscv64: virtioNetCtrlMqLE, parisc: virtioNetCtrlMqLE, sparc64: virtioNetCtrlMqLE, alpha: virtioNetCtrlMqLE, m68k: virtioNetCtrlMqLE, sh4: virtioNetCtrlMqLE, x32: virtioNetCtrlMqLE };
 
 /**
  * struct virtio_net_rss_config.
@@ -1639,8 +1396,8 @@ export interface VirtioNetRssConfig {
   readonly hashKeyData: Uint8Array;
 }
 
-/** Writes struct virtio_net_rss_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
-export function writeVirtioNetRssConfigLE(view: DataView, at: number, v: VirtioNetRssConfig): void {
+/** Writes struct virtio_net_rss_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+export function writeVirtioNetRssConfigLE_x86_64(view: DataView, at: number, v: VirtioNetRssConfig): void {
   if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_rss_config.hash_types', v.hashTypes, '__u32');
   view.setUint32(at, v.hashTypes, true);
   if ((v.indirectionTableMask & 0xffff) !== v.indirectionTableMask) throw badValue('virtio_net_rss_config.indirection_table_mask', v.indirectionTableMask, '__u16');
@@ -1659,8 +1416,8 @@ export function writeVirtioNetRssConfigLE(view: DataView, at: number, v: VirtioN
   putBytes(view, at + 13, -1, v.hashKeyData, 'virtio_net_rss_config.hash_key_data');
 }
 
-/** Reads struct virtio_net_rss_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
-export function readVirtioNetRssConfigLE(view: DataView, at: number, end: number): VirtioNetRssConfig {
+/** Reads struct virtio_net_rss_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, sh4, x32 from view[at...]. */
+export function readVirtioNetRssConfigLE_x86_64(view: DataView, at: number, end: number): VirtioNetRssConfig {
   const n = Math.floor((end - at - 16) / 1);
   return {
     hashTypes: view.getUint32(at, true),
@@ -1673,48 +1430,11 @@ export function readVirtioNetRssConfigLE(view: DataView, at: number, end: number
   };
 }
 
-/** struct virtio_net_rss_config on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes and 1 per element of hashKeyData. */
-export const virtioNetRssConfigLE: Codec<VirtioNetRssConfig> = flexCodec('struct virtio_net_rss_config', 16, 1, (v) => v.hashKeyData.length, writeVirtioNetRssConfigLE, readVirtioNetRssConfigLE);
-
-/** Writes struct virtio_net_rss_config in the layout of ppc64, powerpc, s390x, parisc, sparc64 at view[at...]; the bytes must be zero. */
-export function writeVirtioNetRssConfigBE_ppc64(view: DataView, at: number, v: VirtioNetRssConfig): void {
-  if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_rss_config.hash_types', v.hashTypes, '__u32');
-  view.setUint32(at, v.hashTypes, true);
-  if ((v.indirectionTableMask & 0xffff) !== v.indirectionTableMask) throw badValue('virtio_net_rss_config.indirection_table_mask', v.indirectionTableMask, '__u16');
-  view.setUint16(at + 4, v.indirectionTableMask, true);
-  if ((v.unclassifiedQueue & 0xffff) !== v.unclassifiedQueue) throw badValue('virtio_net_rss_config.unclassified_queue', v.unclassifiedQueue, '__u16');
-  view.setUint16(at + 6, v.unclassifiedQueue, true);
-  if (v.indirectionTable.length !== 1) throw new RangeError(`virtio_net_rss_config.indirection_table: ${v.indirectionTable.length} elements, not 1`);
-  for (let i = 0; i < 1; i++) {
-    if ((v.indirectionTable[i]! & 0xffff) !== v.indirectionTable[i]!) throw badValue('virtio_net_rss_config.indirection_table', v.indirectionTable[i]!, '__u16');
-    view.setUint16(at + 8 + 2 * i, v.indirectionTable[i]!, true);
-  }
-  if ((v.maxTxVq & 0xffff) !== v.maxTxVq) throw badValue('virtio_net_rss_config.max_tx_vq', v.maxTxVq, '__u16');
-  view.setUint16(at + 10, v.maxTxVq, true);
-  if ((v.hashKeyLength & 0xff) !== v.hashKeyLength) throw badValue('virtio_net_rss_config.hash_key_length', v.hashKeyLength, '__u8');
-  view.setUint8(at + 12, v.hashKeyLength);
-  putBytes(view, at + 13, -1, v.hashKeyData, 'virtio_net_rss_config.hash_key_data');
-}
-
-/** Reads struct virtio_net_rss_config in the layout of ppc64, powerpc, s390x, parisc, sparc64 from view[at...]. */
-export function readVirtioNetRssConfigBE_ppc64(view: DataView, at: number, end: number): VirtioNetRssConfig {
-  const n = Math.floor((end - at - 16) / 1);
-  return {
-    hashTypes: view.getUint32(at, true),
-    indirectionTableMask: view.getUint16(at + 4, true),
-    unclassifiedQueue: view.getUint16(at + 6, true),
-    indirectionTable: Array.from({ length: 1 }, (_, i) => view.getUint16(at + 8 + 2 * i, true)),
-    maxTxVq: view.getUint16(at + 10, true),
-    hashKeyLength: view.getUint8(at + 12),
-    hashKeyData: getBytes(view, at + 13, n),
-  };
-}
-
-/** struct virtio_net_rss_config on ppc64, powerpc, s390x, parisc, sparc64: 16 bytes and 1 per element of hashKeyData. */
-export const virtioNetRssConfigBE_ppc64: Codec<VirtioNetRssConfig> = flexCodec('struct virtio_net_rss_config', 16, 1, (v) => v.hashKeyData.length, writeVirtioNetRssConfigBE_ppc64, readVirtioNetRssConfigBE_ppc64);
+/** struct virtio_net_rss_config on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, sh4, x32: 16 bytes and 1 per element of hashKeyData. */
+export const virtioNetRssConfigLE_x86_64: Codec<VirtioNetRssConfig> = flexCodec('struct virtio_net_rss_config', 16, 1, (v) => v.hashKeyData.length, writeVirtioNetRssConfigLE_x86_64, readVirtioNetRssConfigLE_x86_64);
 
 /** Writes struct virtio_net_rss_config in the layout of m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetRssConfigBE_m68k(view: DataView, at: number, v: VirtioNetRssConfig): void {
+export function writeVirtioNetRssConfigLE_m68k(view: DataView, at: number, v: VirtioNetRssConfig): void {
   if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_rss_config.hash_types', v.hashTypes, '__u32');
   view.setUint32(at, v.hashTypes, true);
   if ((v.indirectionTableMask & 0xffff) !== v.indirectionTableMask) throw badValue('virtio_net_rss_config.indirection_table_mask', v.indirectionTableMask, '__u16');
@@ -1734,7 +1454,7 @@ export function writeVirtioNetRssConfigBE_m68k(view: DataView, at: number, v: Vi
 }
 
 /** Reads struct virtio_net_rss_config in the layout of m68k from view[at...]. */
-export function readVirtioNetRssConfigBE_m68k(view: DataView, at: number, end: number): VirtioNetRssConfig {
+export function readVirtioNetRssConfigLE_m68k(view: DataView, at: number, end: number): VirtioNetRssConfig {
   const n = Math.floor((end - at - 14) / 1);
   return {
     hashTypes: view.getUint32(at, true),
@@ -1748,10 +1468,10 @@ export function readVirtioNetRssConfigBE_m68k(view: DataView, at: number, end: n
 }
 
 /** struct virtio_net_rss_config on m68k: 14 bytes and 1 per element of hashKeyData. */
-export const virtioNetRssConfigBE_m68k: Codec<VirtioNetRssConfig> = flexCodec('struct virtio_net_rss_config', 14, 1, (v) => v.hashKeyData.length, writeVirtioNetRssConfigBE_m68k, readVirtioNetRssConfigBE_m68k);
+export const virtioNetRssConfigLE_m68k: Codec<VirtioNetRssConfig> = flexCodec('struct virtio_net_rss_config', 14, 1, (v) => v.hashKeyData.length, writeVirtioNetRssConfigLE_m68k, readVirtioNetRssConfigLE_m68k);
 
 /** The codec of struct virtio_net_rss_config on each ABI. */
-export const virtioNetRssConfigCodec: PerAbi<Codec<VirtioNetRssConfig>> = { x86_64: virtioNetRssConfigLE, i386: virtioNetRssConfigLE, arm64: virtioNetRssConfigLE, armhf: virtioNetRssConfigLE, ppc64le: virtioNetRssConfigLE, ppc64: virtioNetRssConfigBE_ppc64, powerpc: virtioNetRssConfigBE_ppc64, mips64el: virtioNetRssConfigLE, mipsel: virtioNetRssConfigLE, s390x: virtioNetRssConfigBE_ppc64, riscv64: virtioNetRssConfigLE, parisc: virtioNetRssConfigBE_ppc64, sparc64: virtioNetRssConfigBE_ppc64, alpha: virtioNetRssConfigLE, m68k: virtioNetRssConfigBE_m68k, sh4: virtioNetRssConfigLE, x32: virtioNetRssConfigLE };
+export const virtioNetRssConfigCodec: PerAbi<Codec<VirtioNetRssConfig>> = { x86_64: virtioNetRssConfigLE_x86_64, i386: virtioNetRssConfigLE_x86_64, arm64: virtioNetRssConfigLE_x86_64, armhf: virtioNetRssConfigLE_x86_64, ppc64le: virtioNetRssConfigLE_x86_64, ppc64: virtioNetRssConfigLE_x86_64, powerpc: virtioNetRssConfigLE_x86_64, mips64el: virtioNetRssConfigLE_x86_64, mipsel: virtioNetRssConfigLE_x86_64, s390x: virtioNetRssConfigLE_x86_64, riscv64: virtioNetRssConfigLE_x86_64, parisc: virtioNetRssConfigLE_x86_64, sparc64: virtioNetRssConfigLE_x86_64, alpha: virtioNetRssConfigLE_x86_64, m68k: virtioNetRssConfigLE_m68k, sh4: virtioNetRssConfigLE_x86_64, x32: virtioNetRssConfigLE_x86_64 };
 
 /**
  * struct virtio_net_rss_config_hdr.
@@ -1765,7 +1485,7 @@ export interface VirtioNetRssConfigHdr {
   readonly indirectionTable: readonly number[];
 }
 
-/** Writes struct virtio_net_rss_config_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_rss_config_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetRssConfigHdrLE(view: DataView, at: number, v: VirtioNetRssConfigHdr): void {
   if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_rss_config_hdr.hash_types', v.hashTypes, '__u32');
   view.setUint32(at, v.hashTypes, true);
@@ -1779,7 +1499,7 @@ export function writeVirtioNetRssConfigHdrLE(view: DataView, at: number, v: Virt
   }
 }
 
-/** Reads struct virtio_net_rss_config_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_rss_config_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetRssConfigHdrLE(view: DataView, at: number, end: number): VirtioNetRssConfigHdr {
   const n = Math.floor((end - at - 8) / 2);
   return {
@@ -1790,39 +1510,11 @@ export function readVirtioNetRssConfigHdrLE(view: DataView, at: number, end: num
   };
 }
 
-/** struct virtio_net_rss_config_hdr on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 8 bytes and 2 per element of indirectionTable. */
+/** struct virtio_net_rss_config_hdr on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 8 bytes and 2 per element of indirectionTable. */
 export const virtioNetRssConfigHdrLE: Codec<VirtioNetRssConfigHdr> = flexCodec('struct virtio_net_rss_config_hdr', 8, 2, (v) => v.indirectionTable.length, writeVirtioNetRssConfigHdrLE, readVirtioNetRssConfigHdrLE);
 
-/** Writes struct virtio_net_rss_config_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetRssConfigHdrBE(view: DataView, at: number, v: VirtioNetRssConfigHdr): void {
-  if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_rss_config_hdr.hash_types', v.hashTypes, '__u32');
-  view.setUint32(at, v.hashTypes, true);
-  if ((v.indirectionTableMask & 0xffff) !== v.indirectionTableMask) throw badValue('virtio_net_rss_config_hdr.indirection_table_mask', v.indirectionTableMask, '__u16');
-  view.setUint16(at + 4, v.indirectionTableMask, true);
-  if ((v.unclassifiedQueue & 0xffff) !== v.unclassifiedQueue) throw badValue('virtio_net_rss_config_hdr.unclassified_queue', v.unclassifiedQueue, '__u16');
-  view.setUint16(at + 6, v.unclassifiedQueue, true);
-  for (let i = 0; i < v.indirectionTable.length; i++) {
-    if ((v.indirectionTable[i]! & 0xffff) !== v.indirectionTable[i]!) throw badValue('virtio_net_rss_config_hdr.indirection_table', v.indirectionTable[i]!, '__u16');
-    view.setUint16(at + 8 + 2 * i, v.indirectionTable[i]!, true);
-  }
-}
-
-/** Reads struct virtio_net_rss_config_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetRssConfigHdrBE(view: DataView, at: number, end: number): VirtioNetRssConfigHdr {
-  const n = Math.floor((end - at - 8) / 2);
-  return {
-    hashTypes: view.getUint32(at, true),
-    indirectionTableMask: view.getUint16(at + 4, true),
-    unclassifiedQueue: view.getUint16(at + 6, true),
-    indirectionTable: Array.from({ length: n }, (_, i) => view.getUint16(at + 8 + 2 * i, true)),
-  };
-}
-
-/** struct virtio_net_rss_config_hdr on ppc64, powerpc, s390x, parisc, sparc64, m68k: 8 bytes and 2 per element of indirectionTable. */
-export const virtioNetRssConfigHdrBE: Codec<VirtioNetRssConfigHdr> = flexCodec('struct virtio_net_rss_config_hdr', 8, 2, (v) => v.indirectionTable.length, writeVirtioNetRssConfigHdrBE, readVirtioNetRssConfigHdrBE);
-
 /** The codec of struct virtio_net_rss_config_hdr on each ABI. */
-export const virtioNetRssConfigHdrCodec: PerAbi<Codec<VirtioNetRssConfigHdr>> = { x86_64: virtioNetRssConfigHdrLE, i386: virtioNetRssConfigHdrLE, arm64: virtioNetRssConfigHdrLE, armhf: virtioNetRssConfigHdrLE, ppc64le: virtioNetRssConfigHdrLE, ppc64: virtioNetRssConfigHdrBE, powerpc: virtioNetRssConfigHdrBE, mips64el: virtioNetRssConfigHdrLE, mipsel: virtioNetRssConfigHdrLE, s390x: virtioNetRssConfigHdrBE, riscv64: virtioNetRssConfigHdrLE, parisc: virtioNetRssConfigHdrBE, sparc64: virtioNetRssConfigHdrBE, alpha: virtioNetRssConfigHdrLE, m68k: virtioNetRssConfigHdrBE, sh4: virtioNetRssConfigHdrLE, x32: virtioNetRssConfigHdrLE };
+export const virtioNetRssConfigHdrCodec: PerAbi<Codec<VirtioNetRssConfigHdr>> = { x86_64: virtioNetRssConfigHdrLE, i386: virtioNetRssConfigHdrLE, arm64: virtioNetRssConfigHdrLE, armhf: virtioNetRssConfigHdrLE, ppc64le: virtioNetRssConfigHdrLE, ppc64: virtioNetRssConfigHdrLE, powerpc: virtioNetRssConfigHdrLE, mips64el: virtioNetRssConfigHdrLE, mipsel: virtioNetRssConfigHdrLE, s390x: virtioNetRssConfigHdrLE, riscv64: virtioNetRssConfigHdrLE, parisc: virtioNetRssConfigHdrLE, sparc64: virtioNetRssConfigHdrLE, alpha: virtioNetRssConfigHdrLE, m68k: virtioNetRssConfigHdrLE, sh4: virtioNetRssConfigHdrLE, x32: virtioNetRssConfigHdrLE };
 
 /**
  * struct virtio_net_rss_config_trailer.
@@ -1835,7 +1527,7 @@ export interface VirtioNetRssConfigTrailer {
   readonly hashKeyData: Uint8Array;
 }
 
-/** Writes struct virtio_net_rss_config_trailer in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_rss_config_trailer in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetRssConfigTrailerLE(view: DataView, at: number, v: VirtioNetRssConfigTrailer): void {
   if ((v.maxTxVq & 0xffff) !== v.maxTxVq) throw badValue('virtio_net_rss_config_trailer.max_tx_vq', v.maxTxVq, '__u16');
   view.setUint16(at, v.maxTxVq, true);
@@ -1844,7 +1536,7 @@ export function writeVirtioNetRssConfigTrailerLE(view: DataView, at: number, v: 
   putBytes(view, at + 3, -1, v.hashKeyData, 'virtio_net_rss_config_trailer.hash_key_data');
 }
 
-/** Reads struct virtio_net_rss_config_trailer in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_rss_config_trailer in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetRssConfigTrailerLE(view: DataView, at: number, end: number): VirtioNetRssConfigTrailer {
   const n = Math.floor((end - at - 4) / 1);
   return {
@@ -1854,33 +1546,11 @@ export function readVirtioNetRssConfigTrailerLE(view: DataView, at: number, end:
   };
 }
 
-/** struct virtio_net_rss_config_trailer on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 4 bytes and 1 per element of hashKeyData. */
+/** struct virtio_net_rss_config_trailer on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 4 bytes and 1 per element of hashKeyData. */
 export const virtioNetRssConfigTrailerLE: Codec<VirtioNetRssConfigTrailer> = flexCodec('struct virtio_net_rss_config_trailer', 4, 1, (v) => v.hashKeyData.length, writeVirtioNetRssConfigTrailerLE, readVirtioNetRssConfigTrailerLE);
 
-/** Writes struct virtio_net_rss_config_trailer in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetRssConfigTrailerBE(view: DataView, at: number, v: VirtioNetRssConfigTrailer): void {
-  if ((v.maxTxVq & 0xffff) !== v.maxTxVq) throw badValue('virtio_net_rss_config_trailer.max_tx_vq', v.maxTxVq, '__u16');
-  view.setUint16(at, v.maxTxVq, true);
-  if ((v.hashKeyLength & 0xff) !== v.hashKeyLength) throw badValue('virtio_net_rss_config_trailer.hash_key_length', v.hashKeyLength, '__u8');
-  view.setUint8(at + 2, v.hashKeyLength);
-  putBytes(view, at + 3, -1, v.hashKeyData, 'virtio_net_rss_config_trailer.hash_key_data');
-}
-
-/** Reads struct virtio_net_rss_config_trailer in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetRssConfigTrailerBE(view: DataView, at: number, end: number): VirtioNetRssConfigTrailer {
-  const n = Math.floor((end - at - 4) / 1);
-  return {
-    maxTxVq: view.getUint16(at, true),
-    hashKeyLength: view.getUint8(at + 2),
-    hashKeyData: getBytes(view, at + 3, n),
-  };
-}
-
-/** struct virtio_net_rss_config_trailer on ppc64, powerpc, s390x, parisc, sparc64, m68k: 4 bytes and 1 per element of hashKeyData. */
-export const virtioNetRssConfigTrailerBE: Codec<VirtioNetRssConfigTrailer> = flexCodec('struct virtio_net_rss_config_trailer', 4, 1, (v) => v.hashKeyData.length, writeVirtioNetRssConfigTrailerBE, readVirtioNetRssConfigTrailerBE);
-
 /** The codec of struct virtio_net_rss_config_trailer on each ABI. */
-export const virtioNetRssConfigTrailerCodec: PerAbi<Codec<VirtioNetRssConfigTrailer>> = { x86_64: virtioNetRssConfigTrailerLE, i386: virtioNetRssConfigTrailerLE, arm64: virtioNetRssConfigTrailerLE, armhf: virtioNetRssConfigTrailerLE, ppc64le: virtioNetRssConfigTrailerLE, ppc64: virtioNetRssConfigTrailerBE, powerpc: virtioNetRssConfigTrailerBE, mips64el: virtioNetRssConfigTrailerLE, mipsel: virtioNetRssConfigTrailerLE, s390x: virtioNetRssConfigTrailerBE, riscv64: virtioNetRssConfigTrailerLE, parisc: virtioNetRssConfigTrailerBE, sparc64: virtioNetRssConfigTrailerBE, alpha: virtioNetRssConfigTrailerLE, m68k: virtioNetRssConfigTrailerBE, sh4: virtioNetRssConfigTrailerLE, x32: virtioNetRssConfigTrailerLE };
+export const virtioNetRssConfigTrailerCodec: PerAbi<Codec<VirtioNetRssConfigTrailer>> = { x86_64: virtioNetRssConfigTrailerLE, i386: virtioNetRssConfigTrailerLE, arm64: virtioNetRssConfigTrailerLE, armhf: virtioNetRssConfigTrailerLE, ppc64le: virtioNetRssConfigTrailerLE, ppc64: virtioNetRssConfigTrailerLE, powerpc: virtioNetRssConfigTrailerLE, mips64el: virtioNetRssConfigTrailerLE, mipsel: virtioNetRssConfigTrailerLE, s390x: virtioNetRssConfigTrailerLE, riscv64: virtioNetRssConfigTrailerLE, parisc: virtioNetRssConfigTrailerLE, sparc64: virtioNetRssConfigTrailerLE, alpha: virtioNetRssConfigTrailerLE, m68k: virtioNetRssConfigTrailerLE, sh4: virtioNetRssConfigTrailerLE, x32: virtioNetRssConfigTrailerLE };
 
 /**
  * struct virtio_net_hash_config.
@@ -1894,8 +1564,8 @@ export interface VirtioNetHashConfig {
   readonly hashKeyData: Uint8Array;
 }
 
-/** Writes struct virtio_net_hash_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHashConfigLE(view: DataView, at: number, v: VirtioNetHashConfig): void {
+/** Writes struct virtio_net_hash_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+export function writeVirtioNetHashConfigLE_x86_64(view: DataView, at: number, v: VirtioNetHashConfig): void {
   if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_hash_config.hash_types', v.hashTypes, '__u32');
   view.setUint32(at, v.hashTypes, true);
   if (v.reserved.length !== 4) throw new RangeError(`virtio_net_hash_config.reserved: ${v.reserved.length} elements, not 4`);
@@ -1908,8 +1578,8 @@ export function writeVirtioNetHashConfigLE(view: DataView, at: number, v: Virtio
   putBytes(view, at + 13, -1, v.hashKeyData, 'virtio_net_hash_config.hash_key_data');
 }
 
-/** Reads struct virtio_net_hash_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
-export function readVirtioNetHashConfigLE(view: DataView, at: number, end: number): VirtioNetHashConfig {
+/** Reads struct virtio_net_hash_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, sh4, x32 from view[at...]. */
+export function readVirtioNetHashConfigLE_x86_64(view: DataView, at: number, end: number): VirtioNetHashConfig {
   const n = Math.floor((end - at - 16) / 1);
   return {
     hashTypes: view.getUint32(at, true),
@@ -1919,39 +1589,11 @@ export function readVirtioNetHashConfigLE(view: DataView, at: number, end: numbe
   };
 }
 
-/** struct virtio_net_hash_config on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes and 1 per element of hashKeyData. */
-export const virtioNetHashConfigLE: Codec<VirtioNetHashConfig> = flexCodec('struct virtio_net_hash_config', 16, 1, (v) => v.hashKeyData.length, writeVirtioNetHashConfigLE, readVirtioNetHashConfigLE);
-
-/** Writes struct virtio_net_hash_config in the layout of ppc64, powerpc, s390x, parisc, sparc64 at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHashConfigBE_ppc64(view: DataView, at: number, v: VirtioNetHashConfig): void {
-  if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_hash_config.hash_types', v.hashTypes, '__u32');
-  view.setUint32(at, v.hashTypes, true);
-  if (v.reserved.length !== 4) throw new RangeError(`virtio_net_hash_config.reserved: ${v.reserved.length} elements, not 4`);
-  for (let i = 0; i < 4; i++) {
-    if ((v.reserved[i]! & 0xffff) !== v.reserved[i]!) throw badValue('virtio_net_hash_config.reserved', v.reserved[i]!, '__u16');
-    view.setUint16(at + 4 + 2 * i, v.reserved[i]!, true);
-  }
-  if ((v.hashKeyLength & 0xff) !== v.hashKeyLength) throw badValue('virtio_net_hash_config.hash_key_length', v.hashKeyLength, '__u8');
-  view.setUint8(at + 12, v.hashKeyLength);
-  putBytes(view, at + 13, -1, v.hashKeyData, 'virtio_net_hash_config.hash_key_data');
-}
-
-/** Reads struct virtio_net_hash_config in the layout of ppc64, powerpc, s390x, parisc, sparc64 from view[at...]. */
-export function readVirtioNetHashConfigBE_ppc64(view: DataView, at: number, end: number): VirtioNetHashConfig {
-  const n = Math.floor((end - at - 16) / 1);
-  return {
-    hashTypes: view.getUint32(at, true),
-    reserved: Array.from({ length: 4 }, (_, i) => view.getUint16(at + 4 + 2 * i, true)),
-    hashKeyLength: view.getUint8(at + 12),
-    hashKeyData: getBytes(view, at + 13, n),
-  };
-}
-
-/** struct virtio_net_hash_config on ppc64, powerpc, s390x, parisc, sparc64: 16 bytes and 1 per element of hashKeyData. */
-export const virtioNetHashConfigBE_ppc64: Codec<VirtioNetHashConfig> = flexCodec('struct virtio_net_hash_config', 16, 1, (v) => v.hashKeyData.length, writeVirtioNetHashConfigBE_ppc64, readVirtioNetHashConfigBE_ppc64);
+/** struct virtio_net_hash_config on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, sh4, x32: 16 bytes and 1 per element of hashKeyData. */
+export const virtioNetHashConfigLE_x86_64: Codec<VirtioNetHashConfig> = flexCodec('struct virtio_net_hash_config', 16, 1, (v) => v.hashKeyData.length, writeVirtioNetHashConfigLE_x86_64, readVirtioNetHashConfigLE_x86_64);
 
 /** Writes struct virtio_net_hash_config in the layout of m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetHashConfigBE_m68k(view: DataView, at: number, v: VirtioNetHashConfig): void {
+export function writeVirtioNetHashConfigLE_m68k(view: DataView, at: number, v: VirtioNetHashConfig): void {
   if (v.hashTypes >>> 0 !== v.hashTypes) throw badValue('virtio_net_hash_config.hash_types', v.hashTypes, '__u32');
   view.setUint32(at, v.hashTypes, true);
   if (v.reserved.length !== 4) throw new RangeError(`virtio_net_hash_config.reserved: ${v.reserved.length} elements, not 4`);
@@ -1965,7 +1607,7 @@ export function writeVirtioNetHashConfigBE_m68k(view: DataView, at: number, v: V
 }
 
 /** Reads struct virtio_net_hash_config in the layout of m68k from view[at...]. */
-export function readVirtioNetHashConfigBE_m68k(view: DataView, at: number, end: number): VirtioNetHashConfig {
+export function readVirtioNetHashConfigLE_m68k(view: DataView, at: number, end: number): VirtioNetHashConfig {
   const n = Math.floor((end - at - 14) / 1);
   return {
     hashTypes: view.getUint32(at, true),
@@ -1976,10 +1618,10 @@ export function readVirtioNetHashConfigBE_m68k(view: DataView, at: number, end: 
 }
 
 /** struct virtio_net_hash_config on m68k: 14 bytes and 1 per element of hashKeyData. */
-export const virtioNetHashConfigBE_m68k: Codec<VirtioNetHashConfig> = flexCodec('struct virtio_net_hash_config', 14, 1, (v) => v.hashKeyData.length, writeVirtioNetHashConfigBE_m68k, readVirtioNetHashConfigBE_m68k);
+export const virtioNetHashConfigLE_m68k: Codec<VirtioNetHashConfig> = flexCodec('struct virtio_net_hash_config', 14, 1, (v) => v.hashKeyData.length, writeVirtioNetHashConfigLE_m68k, readVirtioNetHashConfigLE_m68k);
 
 /** The codec of struct virtio_net_hash_config on each ABI. */
-export const virtioNetHashConfigCodec: PerAbi<Codec<VirtioNetHashConfig>> = { x86_64: virtioNetHashConfigLE, i386: virtioNetHashConfigLE, arm64: virtioNetHashConfigLE, armhf: virtioNetHashConfigLE, ppc64le: virtioNetHashConfigLE, ppc64: virtioNetHashConfigBE_ppc64, powerpc: virtioNetHashConfigBE_ppc64, mips64el: virtioNetHashConfigLE, mipsel: virtioNetHashConfigLE, s390x: virtioNetHashConfigBE_ppc64, riscv64: virtioNetHashConfigLE, parisc: virtioNetHashConfigBE_ppc64, sparc64: virtioNetHashConfigBE_ppc64, alpha: virtioNetHashConfigLE, m68k: virtioNetHashConfigBE_m68k, sh4: virtioNetHashConfigLE, x32: virtioNetHashConfigLE };
+export const virtioNetHashConfigCodec: PerAbi<Codec<VirtioNetHashConfig>> = { x86_64: virtioNetHashConfigLE_x86_64, i386: virtioNetHashConfigLE_x86_64, arm64: virtioNetHashConfigLE_x86_64, armhf: virtioNetHashConfigLE_x86_64, ppc64le: virtioNetHashConfigLE_x86_64, ppc64: virtioNetHashConfigLE_x86_64, powerpc: virtioNetHashConfigLE_x86_64, mips64el: virtioNetHashConfigLE_x86_64, mipsel: virtioNetHashConfigLE_x86_64, s390x: virtioNetHashConfigLE_x86_64, riscv64: virtioNetHashConfigLE_x86_64, parisc: virtioNetHashConfigLE_x86_64, sparc64: virtioNetHashConfigLE_x86_64, alpha: virtioNetHashConfigLE_x86_64, m68k: virtioNetHashConfigLE_m68k, sh4: virtioNetHashConfigLE_x86_64, x32: virtioNetHashConfigLE_x86_64 };
 
 /**
  * struct virtio_net_ctrl_coal_tx.
@@ -1991,7 +1633,7 @@ export interface VirtioNetCtrlCoalTx {
   readonly txUsecs: number;
 }
 
-/** Writes struct virtio_net_ctrl_coal_tx in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_coal_tx in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlCoalTxLE(view: DataView, at: number, v: VirtioNetCtrlCoalTx): void {
   if (v.txMaxPackets >>> 0 !== v.txMaxPackets) throw badValue('virtio_net_ctrl_coal_tx.tx_max_packets', v.txMaxPackets, '__u32');
   view.setUint32(at, v.txMaxPackets, true);
@@ -1999,7 +1641,7 @@ export function writeVirtioNetCtrlCoalTxLE(view: DataView, at: number, v: Virtio
   view.setUint32(at + 4, v.txUsecs, true);
 }
 
-/** Reads struct virtio_net_ctrl_coal_tx in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_coal_tx in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlCoalTxLE(view: DataView, at: number): VirtioNetCtrlCoalTx {
   return {
     txMaxPackets: view.getUint32(at, true),
@@ -2007,30 +1649,11 @@ export function readVirtioNetCtrlCoalTxLE(view: DataView, at: number): VirtioNet
   };
 }
 
-/** struct virtio_net_ctrl_coal_tx on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 8 bytes. */
+/** struct virtio_net_ctrl_coal_tx on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 8 bytes. */
 export const virtioNetCtrlCoalTxLE: Codec<VirtioNetCtrlCoalTx> = fixedCodec('struct virtio_net_ctrl_coal_tx', 8, writeVirtioNetCtrlCoalTxLE, readVirtioNetCtrlCoalTxLE);
 
-/** Writes struct virtio_net_ctrl_coal_tx in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlCoalTxBE(view: DataView, at: number, v: VirtioNetCtrlCoalTx): void {
-  if (v.txMaxPackets >>> 0 !== v.txMaxPackets) throw badValue('virtio_net_ctrl_coal_tx.tx_max_packets', v.txMaxPackets, '__u32');
-  view.setUint32(at, v.txMaxPackets, true);
-  if (v.txUsecs >>> 0 !== v.txUsecs) throw badValue('virtio_net_ctrl_coal_tx.tx_usecs', v.txUsecs, '__u32');
-  view.setUint32(at + 4, v.txUsecs, true);
-}
-
-/** Reads struct virtio_net_ctrl_coal_tx in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlCoalTxBE(view: DataView, at: number): VirtioNetCtrlCoalTx {
-  return {
-    txMaxPackets: view.getUint32(at, true),
-    txUsecs: view.getUint32(at + 4, true),
-  };
-}
-
-/** struct virtio_net_ctrl_coal_tx on ppc64, powerpc, s390x, parisc, sparc64, m68k: 8 bytes. */
-export const virtioNetCtrlCoalTxBE: Codec<VirtioNetCtrlCoalTx> = fixedCodec('struct virtio_net_ctrl_coal_tx', 8, writeVirtioNetCtrlCoalTxBE, readVirtioNetCtrlCoalTxBE);
-
 /** The codec of struct virtio_net_ctrl_coal_tx on each ABI. */
-export const virtioNetCtrlCoalTxCodec: PerAbi<Codec<VirtioNetCtrlCoalTx>> = { x86_64: virtioNetCtrlCoalTxLE, i386: virtioNetCtrlCoalTxLE, arm64: virtioNetCtrlCoalTxLE, armhf: virtioNetCtrlCoalTxLE, ppc64le: virtioNetCtrlCoalTxLE, ppc64: virtioNetCtrlCoalTxBE, powerpc: virtioNetCtrlCoalTxBE, mips64el: virtioNetCtrlCoalTxLE, mipsel: virtioNetCtrlCoalTxLE, s390x: virtioNetCtrlCoalTxBE, riscv64: virtioNetCtrlCoalTxLE, parisc: virtioNetCtrlCoalTxBE, sparc64: virtioNetCtrlCoalTxBE, alpha: virtioNetCtrlCoalTxLE, m68k: virtioNetCtrlCoalTxBE, sh4: virtioNetCtrlCoalTxLE, x32: virtioNetCtrlCoalTxLE };
+export const virtioNetCtrlCoalTxCodec: PerAbi<Codec<VirtioNetCtrlCoalTx>> = { x86_64: virtioNetCtrlCoalTxLE, i386: virtioNetCtrlCoalTxLE, arm64: virtioNetCtrlCoalTxLE, armhf: virtioNetCtrlCoalTxLE, ppc64le: virtioNetCtrlCoalTxLE, ppc64: virtioNetCtrlCoalTxLE, powerpc: virtioNetCtrlCoalTxLE, mips64el: virtioNetCtrlCoalTxLE, mipsel: virtioNetCtrlCoalTxLE, s390x: virtioNetCtrlCoalTxLE, riscv64: virtioNetCtrlCoalTxLE, parisc: virtioNetCtrlCoalTxLE, sparc64: virtioNetCtrlCoalTxLE, alpha: virtioNetCtrlCoalTxLE, m68k: virtioNetCtrlCoalTxLE, sh4: virtioNetCtrlCoalTxLE, x32: virtioNetCtrlCoalTxLE };
 
 /**
  * struct virtio_net_ctrl_coal_rx.
@@ -2042,7 +1665,7 @@ export interface VirtioNetCtrlCoalRx {
   readonly rxUsecs: number;
 }
 
-/** Writes struct virtio_net_ctrl_coal_rx in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_coal_rx in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlCoalRxLE(view: DataView, at: number, v: VirtioNetCtrlCoalRx): void {
   if (v.rxMaxPackets >>> 0 !== v.rxMaxPackets) throw badValue('virtio_net_ctrl_coal_rx.rx_max_packets', v.rxMaxPackets, '__u32');
   view.setUint32(at, v.rxMaxPackets, true);
@@ -2050,7 +1673,7 @@ export function writeVirtioNetCtrlCoalRxLE(view: DataView, at: number, v: Virtio
   view.setUint32(at + 4, v.rxUsecs, true);
 }
 
-/** Reads struct virtio_net_ctrl_coal_rx in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_coal_rx in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlCoalRxLE(view: DataView, at: number): VirtioNetCtrlCoalRx {
   return {
     rxMaxPackets: view.getUint32(at, true),
@@ -2058,30 +1681,11 @@ export function readVirtioNetCtrlCoalRxLE(view: DataView, at: number): VirtioNet
   };
 }
 
-/** struct virtio_net_ctrl_coal_rx on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 8 bytes. */
+/** struct virtio_net_ctrl_coal_rx on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 8 bytes. */
 export const virtioNetCtrlCoalRxLE: Codec<VirtioNetCtrlCoalRx> = fixedCodec('struct virtio_net_ctrl_coal_rx', 8, writeVirtioNetCtrlCoalRxLE, readVirtioNetCtrlCoalRxLE);
 
-/** Writes struct virtio_net_ctrl_coal_rx in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlCoalRxBE(view: DataView, at: number, v: VirtioNetCtrlCoalRx): void {
-  if (v.rxMaxPackets >>> 0 !== v.rxMaxPackets) throw badValue('virtio_net_ctrl_coal_rx.rx_max_packets', v.rxMaxPackets, '__u32');
-  view.setUint32(at, v.rxMaxPackets, true);
-  if (v.rxUsecs >>> 0 !== v.rxUsecs) throw badValue('virtio_net_ctrl_coal_rx.rx_usecs', v.rxUsecs, '__u32');
-  view.setUint32(at + 4, v.rxUsecs, true);
-}
-
-/** Reads struct virtio_net_ctrl_coal_rx in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlCoalRxBE(view: DataView, at: number): VirtioNetCtrlCoalRx {
-  return {
-    rxMaxPackets: view.getUint32(at, true),
-    rxUsecs: view.getUint32(at + 4, true),
-  };
-}
-
-/** struct virtio_net_ctrl_coal_rx on ppc64, powerpc, s390x, parisc, sparc64, m68k: 8 bytes. */
-export const virtioNetCtrlCoalRxBE: Codec<VirtioNetCtrlCoalRx> = fixedCodec('struct virtio_net_ctrl_coal_rx', 8, writeVirtioNetCtrlCoalRxBE, readVirtioNetCtrlCoalRxBE);
-
 /** The codec of struct virtio_net_ctrl_coal_rx on each ABI. */
-export const virtioNetCtrlCoalRxCodec: PerAbi<Codec<VirtioNetCtrlCoalRx>> = { x86_64: virtioNetCtrlCoalRxLE, i386: virtioNetCtrlCoalRxLE, arm64: virtioNetCtrlCoalRxLE, armhf: virtioNetCtrlCoalRxLE, ppc64le: virtioNetCtrlCoalRxLE, ppc64: virtioNetCtrlCoalRxBE, powerpc: virtioNetCtrlCoalRxBE, mips64el: virtioNetCtrlCoalRxLE, mipsel: virtioNetCtrlCoalRxLE, s390x: virtioNetCtrlCoalRxBE, riscv64: virtioNetCtrlCoalRxLE, parisc: virtioNetCtrlCoalRxBE, sparc64: virtioNetCtrlCoalRxBE, alpha: virtioNetCtrlCoalRxLE, m68k: virtioNetCtrlCoalRxBE, sh4: virtioNetCtrlCoalRxLE, x32: virtioNetCtrlCoalRxLE };
+export const virtioNetCtrlCoalRxCodec: PerAbi<Codec<VirtioNetCtrlCoalRx>> = { x86_64: virtioNetCtrlCoalRxLE, i386: virtioNetCtrlCoalRxLE, arm64: virtioNetCtrlCoalRxLE, armhf: virtioNetCtrlCoalRxLE, ppc64le: virtioNetCtrlCoalRxLE, ppc64: virtioNetCtrlCoalRxLE, powerpc: virtioNetCtrlCoalRxLE, mips64el: virtioNetCtrlCoalRxLE, mipsel: virtioNetCtrlCoalRxLE, s390x: virtioNetCtrlCoalRxLE, riscv64: virtioNetCtrlCoalRxLE, parisc: virtioNetCtrlCoalRxLE, sparc64: virtioNetCtrlCoalRxLE, alpha: virtioNetCtrlCoalRxLE, m68k: virtioNetCtrlCoalRxLE, sh4: virtioNetCtrlCoalRxLE, x32: virtioNetCtrlCoalRxLE };
 
 /**
  * struct virtio_net_ctrl_coal.
@@ -2093,7 +1697,7 @@ export interface VirtioNetCtrlCoal {
   readonly maxUsecs: number;
 }
 
-/** Writes struct virtio_net_ctrl_coal in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_coal in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlCoalLE(view: DataView, at: number, v: VirtioNetCtrlCoal): void {
   if (v.maxPackets >>> 0 !== v.maxPackets) throw badValue('virtio_net_ctrl_coal.max_packets', v.maxPackets, '__u32');
   view.setUint32(at, v.maxPackets, true);
@@ -2101,7 +1705,7 @@ export function writeVirtioNetCtrlCoalLE(view: DataView, at: number, v: VirtioNe
   view.setUint32(at + 4, v.maxUsecs, true);
 }
 
-/** Reads struct virtio_net_ctrl_coal in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_coal in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlCoalLE(view: DataView, at: number): VirtioNetCtrlCoal {
   return {
     maxPackets: view.getUint32(at, true),
@@ -2109,30 +1713,11 @@ export function readVirtioNetCtrlCoalLE(view: DataView, at: number): VirtioNetCt
   };
 }
 
-/** struct virtio_net_ctrl_coal on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 8 bytes. */
+/** struct virtio_net_ctrl_coal on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 8 bytes. */
 export const virtioNetCtrlCoalLE: Codec<VirtioNetCtrlCoal> = fixedCodec('struct virtio_net_ctrl_coal', 8, writeVirtioNetCtrlCoalLE, readVirtioNetCtrlCoalLE);
 
-/** Writes struct virtio_net_ctrl_coal in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlCoalBE(view: DataView, at: number, v: VirtioNetCtrlCoal): void {
-  if (v.maxPackets >>> 0 !== v.maxPackets) throw badValue('virtio_net_ctrl_coal.max_packets', v.maxPackets, '__u32');
-  view.setUint32(at, v.maxPackets, true);
-  if (v.maxUsecs >>> 0 !== v.maxUsecs) throw badValue('virtio_net_ctrl_coal.max_usecs', v.maxUsecs, '__u32');
-  view.setUint32(at + 4, v.maxUsecs, true);
-}
-
-/** Reads struct virtio_net_ctrl_coal in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlCoalBE(view: DataView, at: number): VirtioNetCtrlCoal {
-  return {
-    maxPackets: view.getUint32(at, true),
-    maxUsecs: view.getUint32(at + 4, true),
-  };
-}
-
-/** struct virtio_net_ctrl_coal on ppc64, powerpc, s390x, parisc, sparc64, m68k: 8 bytes. */
-export const virtioNetCtrlCoalBE: Codec<VirtioNetCtrlCoal> = fixedCodec('struct virtio_net_ctrl_coal', 8, writeVirtioNetCtrlCoalBE, readVirtioNetCtrlCoalBE);
-
 /** The codec of struct virtio_net_ctrl_coal on each ABI. */
-export const virtioNetCtrlCoalCodec: PerAbi<Codec<VirtioNetCtrlCoal>> = { x86_64: virtioNetCtrlCoalLE, i386: virtioNetCtrlCoalLE, arm64: virtioNetCtrlCoalLE, armhf: virtioNetCtrlCoalLE, ppc64le: virtioNetCtrlCoalLE, ppc64: virtioNetCtrlCoalBE, powerpc: virtioNetCtrlCoalBE, mips64el: virtioNetCtrlCoalLE, mipsel: virtioNetCtrlCoalLE, s390x: virtioNetCtrlCoalBE, riscv64: virtioNetCtrlCoalLE, parisc: virtioNetCtrlCoalBE, sparc64: virtioNetCtrlCoalBE, alpha: virtioNetCtrlCoalLE, m68k: virtioNetCtrlCoalBE, sh4: virtioNetCtrlCoalLE, x32: virtioNetCtrlCoalLE };
+export const virtioNetCtrlCoalCodec: PerAbi<Codec<VirtioNetCtrlCoal>> = { x86_64: virtioNetCtrlCoalLE, i386: virtioNetCtrlCoalLE, arm64: virtioNetCtrlCoalLE, armhf: virtioNetCtrlCoalLE, ppc64le: virtioNetCtrlCoalLE, ppc64: virtioNetCtrlCoalLE, powerpc: virtioNetCtrlCoalLE, mips64el: virtioNetCtrlCoalLE, mipsel: virtioNetCtrlCoalLE, s390x: virtioNetCtrlCoalLE, riscv64: virtioNetCtrlCoalLE, parisc: virtioNetCtrlCoalLE, sparc64: virtioNetCtrlCoalLE, alpha: virtioNetCtrlCoalLE, m68k: virtioNetCtrlCoalLE, sh4: virtioNetCtrlCoalLE, x32: virtioNetCtrlCoalLE };
 
 /**
  * struct virtio_net_ctrl_coal_vq.
@@ -2145,7 +1730,7 @@ export interface VirtioNetCtrlCoalVq {
   readonly coal: VirtioNetCtrlCoal;
 }
 
-/** Writes struct virtio_net_ctrl_coal_vq in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_coal_vq in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlCoalVqLE(view: DataView, at: number, v: VirtioNetCtrlCoalVq): void {
   if ((v.vqn & 0xffff) !== v.vqn) throw badValue('virtio_net_ctrl_coal_vq.vqn', v.vqn, '__u16');
   view.setUint16(at, v.vqn, true);
@@ -2154,7 +1739,7 @@ export function writeVirtioNetCtrlCoalVqLE(view: DataView, at: number, v: Virtio
   writeVirtioNetCtrlCoalLE(view, at + 4, v.coal);
 }
 
-/** Reads struct virtio_net_ctrl_coal_vq in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_coal_vq in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlCoalVqLE(view: DataView, at: number): VirtioNetCtrlCoalVq {
   return {
     vqn: view.getUint16(at, true),
@@ -2163,32 +1748,11 @@ export function readVirtioNetCtrlCoalVqLE(view: DataView, at: number): VirtioNet
   };
 }
 
-/** struct virtio_net_ctrl_coal_vq on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 12 bytes. */
+/** struct virtio_net_ctrl_coal_vq on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 12 bytes. */
 export const virtioNetCtrlCoalVqLE: Codec<VirtioNetCtrlCoalVq> = fixedCodec('struct virtio_net_ctrl_coal_vq', 12, writeVirtioNetCtrlCoalVqLE, readVirtioNetCtrlCoalVqLE);
 
-/** Writes struct virtio_net_ctrl_coal_vq in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlCoalVqBE(view: DataView, at: number, v: VirtioNetCtrlCoalVq): void {
-  if ((v.vqn & 0xffff) !== v.vqn) throw badValue('virtio_net_ctrl_coal_vq.vqn', v.vqn, '__u16');
-  view.setUint16(at, v.vqn, true);
-  if ((v.reserved & 0xffff) !== v.reserved) throw badValue('virtio_net_ctrl_coal_vq.reserved', v.reserved, '__u16');
-  view.setUint16(at + 2, v.reserved, true);
-  writeVirtioNetCtrlCoalBE(view, at + 4, v.coal);
-}
-
-/** Reads struct virtio_net_ctrl_coal_vq in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlCoalVqBE(view: DataView, at: number): VirtioNetCtrlCoalVq {
-  return {
-    vqn: view.getUint16(at, true),
-    reserved: view.getUint16(at + 2, true),
-    coal: readVirtioNetCtrlCoalBE(view, at + 4),
-  };
-}
-
-/** struct virtio_net_ctrl_coal_vq on ppc64, powerpc, s390x, parisc, sparc64, m68k: 12 bytes. */
-export const virtioNetCtrlCoalVqBE: Codec<VirtioNetCtrlCoalVq> = fixedCodec('struct virtio_net_ctrl_coal_vq', 12, writeVirtioNetCtrlCoalVqBE, readVirtioNetCtrlCoalVqBE);
-
 /** The codec of struct virtio_net_ctrl_coal_vq on each ABI. */
-export const virtioNetCtrlCoalVqCodec: PerAbi<Codec<VirtioNetCtrlCoalVq>> = { x86_64: virtioNetCtrlCoalVqLE, i386: virtioNetCtrlCoalVqLE, arm64: virtioNetCtrlCoalVqLE, armhf: virtioNetCtrlCoalVqLE, ppc64le: virtioNetCtrlCoalVqLE, ppc64: virtioNetCtrlCoalVqBE, powerpc: virtioNetCtrlCoalVqBE, mips64el: virtioNetCtrlCoalVqLE, mipsel: virtioNetCtrlCoalVqLE, s390x: virtioNetCtrlCoalVqBE, riscv64: virtioNetCtrlCoalVqLE, parisc: virtioNetCtrlCoalVqBE, sparc64: virtioNetCtrlCoalVqBE, alpha: virtioNetCtrlCoalVqLE, m68k: virtioNetCtrlCoalVqBE, sh4: virtioNetCtrlCoalVqLE, x32: virtioNetCtrlCoalVqLE };
+export const virtioNetCtrlCoalVqCodec: PerAbi<Codec<VirtioNetCtrlCoalVq>> = { x86_64: virtioNetCtrlCoalVqLE, i386: virtioNetCtrlCoalVqLE, arm64: virtioNetCtrlCoalVqLE, armhf: virtioNetCtrlCoalVqLE, ppc64le: virtioNetCtrlCoalVqLE, ppc64: virtioNetCtrlCoalVqLE, powerpc: virtioNetCtrlCoalVqLE, mips64el: virtioNetCtrlCoalVqLE, mipsel: virtioNetCtrlCoalVqLE, s390x: virtioNetCtrlCoalVqLE, riscv64: virtioNetCtrlCoalVqLE, parisc: virtioNetCtrlCoalVqLE, sparc64: virtioNetCtrlCoalVqLE, alpha: virtioNetCtrlCoalVqLE, m68k: virtioNetCtrlCoalVqLE, sh4: virtioNetCtrlCoalVqLE, x32: virtioNetCtrlCoalVqLE };
 
 /**
  * struct virtio_net_stats_capabilities.
@@ -2199,7 +1763,7 @@ export interface VirtioNetStatsCapabilities {
   readonly supportedStatsTypes: readonly bigint[];
 }
 
-/** Writes struct virtio_net_stats_capabilities in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_capabilities in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsCapabilitiesLE(view: DataView, at: number, v: VirtioNetStatsCapabilities): void {
   if (v.supportedStatsTypes.length !== 1) throw new RangeError(`virtio_net_stats_capabilities.supported_stats_types: ${v.supportedStatsTypes.length} elements, not 1`);
   for (let i = 0; i < 1; i++) {
@@ -2208,37 +1772,18 @@ export function writeVirtioNetStatsCapabilitiesLE(view: DataView, at: number, v:
   }
 }
 
-/** Reads struct virtio_net_stats_capabilities in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_capabilities in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsCapabilitiesLE(view: DataView, at: number): VirtioNetStatsCapabilities {
   return {
     supportedStatsTypes: Array.from({ length: 1 }, (_, i) => view.getBigUint64(at + 8 * i, true)),
   };
 }
 
-/** struct virtio_net_stats_capabilities on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 8 bytes. */
+/** struct virtio_net_stats_capabilities on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 8 bytes. */
 export const virtioNetStatsCapabilitiesLE: Codec<VirtioNetStatsCapabilities> = fixedCodec('struct virtio_net_stats_capabilities', 8, writeVirtioNetStatsCapabilitiesLE, readVirtioNetStatsCapabilitiesLE);
 
-/** Writes struct virtio_net_stats_capabilities in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsCapabilitiesBE(view: DataView, at: number, v: VirtioNetStatsCapabilities): void {
-  if (v.supportedStatsTypes.length !== 1) throw new RangeError(`virtio_net_stats_capabilities.supported_stats_types: ${v.supportedStatsTypes.length} elements, not 1`);
-  for (let i = 0; i < 1; i++) {
-    if (BigInt.asUintN(64, v.supportedStatsTypes[i]!) !== v.supportedStatsTypes[i]!) throw badValue('virtio_net_stats_capabilities.supported_stats_types', v.supportedStatsTypes[i]!, '__u64');
-    view.setBigUint64(at + 8 * i, v.supportedStatsTypes[i]!, true);
-  }
-}
-
-/** Reads struct virtio_net_stats_capabilities in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsCapabilitiesBE(view: DataView, at: number): VirtioNetStatsCapabilities {
-  return {
-    supportedStatsTypes: Array.from({ length: 1 }, (_, i) => view.getBigUint64(at + 8 * i, true)),
-  };
-}
-
-/** struct virtio_net_stats_capabilities on ppc64, powerpc, s390x, parisc, sparc64, m68k: 8 bytes. */
-export const virtioNetStatsCapabilitiesBE: Codec<VirtioNetStatsCapabilities> = fixedCodec('struct virtio_net_stats_capabilities', 8, writeVirtioNetStatsCapabilitiesBE, readVirtioNetStatsCapabilitiesBE);
-
 /** The codec of struct virtio_net_stats_capabilities on each ABI. */
-export const virtioNetStatsCapabilitiesCodec: PerAbi<Codec<VirtioNetStatsCapabilities>> = { x86_64: virtioNetStatsCapabilitiesLE, i386: virtioNetStatsCapabilitiesLE, arm64: virtioNetStatsCapabilitiesLE, armhf: virtioNetStatsCapabilitiesLE, ppc64le: virtioNetStatsCapabilitiesLE, ppc64: virtioNetStatsCapabilitiesBE, powerpc: virtioNetStatsCapabilitiesBE, mips64el: virtioNetStatsCapabilitiesLE, mipsel: virtioNetStatsCapabilitiesLE, s390x: virtioNetStatsCapabilitiesBE, riscv64: virtioNetStatsCapabilitiesLE, parisc: virtioNetStatsCapabilitiesBE, sparc64: virtioNetStatsCapabilitiesBE, alpha: virtioNetStatsCapabilitiesLE, m68k: virtioNetStatsCapabilitiesBE, sh4: virtioNetStatsCapabilitiesLE, x32: virtioNetStatsCapabilitiesLE };
+export const virtioNetStatsCapabilitiesCodec: PerAbi<Codec<VirtioNetStatsCapabilities>> = { x86_64: virtioNetStatsCapabilitiesLE, i386: virtioNetStatsCapabilitiesLE, arm64: virtioNetStatsCapabilitiesLE, armhf: virtioNetStatsCapabilitiesLE, ppc64le: virtioNetStatsCapabilitiesLE, ppc64: virtioNetStatsCapabilitiesLE, powerpc: virtioNetStatsCapabilitiesLE, mips64el: virtioNetStatsCapabilitiesLE, mipsel: virtioNetStatsCapabilitiesLE, s390x: virtioNetStatsCapabilitiesLE, riscv64: virtioNetStatsCapabilitiesLE, parisc: virtioNetStatsCapabilitiesLE, sparc64: virtioNetStatsCapabilitiesLE, alpha: virtioNetStatsCapabilitiesLE, m68k: virtioNetStatsCapabilitiesLE, sh4: virtioNetStatsCapabilitiesLE, x32: virtioNetStatsCapabilitiesLE };
 
 /**
  * struct virtio_net_ctrl_queue_stats.
@@ -2249,7 +1794,7 @@ export interface VirtioNetCtrlQueueStats {
   readonly stats: readonly { readonly vqIndex: number; readonly reserved: readonly number[]; readonly typesBitmap: readonly bigint[] }[];
 }
 
-/** Writes struct virtio_net_ctrl_queue_stats in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_ctrl_queue_stats in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetCtrlQueueStatsLE(view: DataView, at: number, v: VirtioNetCtrlQueueStats): void {
   if (v.stats.length !== 1) throw new RangeError(`virtio_net_ctrl_queue_stats.stats: ${v.stats.length} elements, not 1`);
   if ((v.stats[0]!.vqIndex & 0xffff) !== v.stats[0]!.vqIndex) throw badValue('virtio_net_ctrl_queue_stats.vq_index', v.stats[0]!.vqIndex, '__u16');
@@ -2266,45 +1811,18 @@ export function writeVirtioNetCtrlQueueStatsLE(view: DataView, at: number, v: Vi
   }
 }
 
-/** Reads struct virtio_net_ctrl_queue_stats in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_ctrl_queue_stats in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetCtrlQueueStatsLE(view: DataView, at: number): VirtioNetCtrlQueueStats {
   return {
     stats: [{ vqIndex: view.getUint16(at, true), reserved: Array.from({ length: 3 }, (_, i) => view.getUint16(at + 2 + 2 * i, true)), typesBitmap: Array.from({ length: 1 }, (_, i) => view.getBigUint64(at + 8 + 8 * i, true)) }],
   };
 }
 
-/** struct virtio_net_ctrl_queue_stats on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes. */
+/** struct virtio_net_ctrl_queue_stats on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 16 bytes. */
 export const virtioNetCtrlQueueStatsLE: Codec<VirtioNetCtrlQueueStats> = fixedCodec('struct virtio_net_ctrl_queue_stats', 16, writeVirtioNetCtrlQueueStatsLE, readVirtioNetCtrlQueueStatsLE);
 
-/** Writes struct virtio_net_ctrl_queue_stats in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetCtrlQueueStatsBE(view: DataView, at: number, v: VirtioNetCtrlQueueStats): void {
-  if (v.stats.length !== 1) throw new RangeError(`virtio_net_ctrl_queue_stats.stats: ${v.stats.length} elements, not 1`);
-  if ((v.stats[0]!.vqIndex & 0xffff) !== v.stats[0]!.vqIndex) throw badValue('virtio_net_ctrl_queue_stats.vq_index', v.stats[0]!.vqIndex, '__u16');
-  view.setUint16(at, v.stats[0]!.vqIndex, true);
-  if (v.stats[0]!.reserved.length !== 3) throw new RangeError(`virtio_net_ctrl_queue_stats.reserved: ${v.stats[0]!.reserved.length} elements, not 3`);
-  for (let i = 0; i < 3; i++) {
-    if ((v.stats[0]!.reserved[i]! & 0xffff) !== v.stats[0]!.reserved[i]!) throw badValue('virtio_net_ctrl_queue_stats.reserved', v.stats[0]!.reserved[i]!, '__u16');
-    view.setUint16(at + 2 + 2 * i, v.stats[0]!.reserved[i]!, true);
-  }
-  if (v.stats[0]!.typesBitmap.length !== 1) throw new RangeError(`virtio_net_ctrl_queue_stats.types_bitmap: ${v.stats[0]!.typesBitmap.length} elements, not 1`);
-  for (let i = 0; i < 1; i++) {
-    if (BigInt.asUintN(64, v.stats[0]!.typesBitmap[i]!) !== v.stats[0]!.typesBitmap[i]!) throw badValue('virtio_net_ctrl_queue_stats.types_bitmap', v.stats[0]!.typesBitmap[i]!, '__u64');
-    view.setBigUint64(at + 8 + 8 * i, v.stats[0]!.typesBitmap[i]!, true);
-  }
-}
-
-/** Reads struct virtio_net_ctrl_queue_stats in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetCtrlQueueStatsBE(view: DataView, at: number): VirtioNetCtrlQueueStats {
-  return {
-    stats: [{ vqIndex: view.getUint16(at, true), reserved: Array.from({ length: 3 }, (_, i) => view.getUint16(at + 2 + 2 * i, true)), typesBitmap: Array.from({ length: 1 }, (_, i) => view.getBigUint64(at + 8 + 8 * i, true)) }],
-  };
-}
-
-/** struct virtio_net_ctrl_queue_stats on ppc64, powerpc, s390x, parisc, sparc64, m68k: 16 bytes. */
-export const virtioNetCtrlQueueStatsBE: Codec<VirtioNetCtrlQueueStats> = fixedCodec('struct virtio_net_ctrl_queue_stats', 16, writeVirtioNetCtrlQueueStatsBE, readVirtioNetCtrlQueueStatsBE);
-
 /** The codec of struct virtio_net_ctrl_queue_stats on each ABI. */
-export const virtioNetCtrlQueueStatsCodec: PerAbi<Codec<VirtioNetCtrlQueueStats>> = { x86_64: virtioNetCtrlQueueStatsLE, i386: virtioNetCtrlQueueStatsLE, arm64: virtioNetCtrlQueueStatsLE, armhf: virtioNetCtrlQueueStatsLE, ppc64le: virtioNetCtrlQueueStatsLE, ppc64: virtioNetCtrlQueueStatsBE, powerpc: virtioNetCtrlQueueStatsBE, mips64el: virtioNetCtrlQueueStatsLE, mipsel: virtioNetCtrlQueueStatsLE, s390x: virtioNetCtrlQueueStatsBE, riscv64: virtioNetCtrlQueueStatsLE, parisc: virtioNetCtrlQueueStatsBE, sparc64: virtioNetCtrlQueueStatsBE, alpha: virtioNetCtrlQueueStatsLE, m68k: virtioNetCtrlQueueStatsBE, sh4: virtioNetCtrlQueueStatsLE, x32: virtioNetCtrlQueueStatsLE };
+export const virtioNetCtrlQueueStatsCodec: PerAbi<Codec<VirtioNetCtrlQueueStats>> = { x86_64: virtioNetCtrlQueueStatsLE, i386: virtioNetCtrlQueueStatsLE, arm64: virtioNetCtrlQueueStatsLE, armhf: virtioNetCtrlQueueStatsLE, ppc64le: virtioNetCtrlQueueStatsLE, ppc64: virtioNetCtrlQueueStatsLE, powerpc: virtioNetCtrlQueueStatsLE, mips64el: virtioNetCtrlQueueStatsLE, mipsel: virtioNetCtrlQueueStatsLE, s390x: virtioNetCtrlQueueStatsLE, riscv64: virtioNetCtrlQueueStatsLE, parisc: virtioNetCtrlQueueStatsLE, sparc64: virtioNetCtrlQueueStatsLE, alpha: virtioNetCtrlQueueStatsLE, m68k: virtioNetCtrlQueueStatsLE, sh4: virtioNetCtrlQueueStatsLE, x32: virtioNetCtrlQueueStatsLE };
 
 /**
  * struct virtio_net_stats_reply_hdr.
@@ -2319,7 +1837,7 @@ export interface VirtioNetStatsReplyHdr {
   readonly size: number;
 }
 
-/** Writes struct virtio_net_stats_reply_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_reply_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsReplyHdrLE(view: DataView, at: number, v: VirtioNetStatsReplyHdr): void {
   if ((v.type & 0xff) !== v.type) throw badValue('virtio_net_stats_reply_hdr.type', v.type, '__u8');
   view.setUint8(at, v.type);
@@ -2333,7 +1851,7 @@ export function writeVirtioNetStatsReplyHdrLE(view: DataView, at: number, v: Vir
   view.setUint16(at + 6, v.size, true);
 }
 
-/** Reads struct virtio_net_stats_reply_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_reply_hdr in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsReplyHdrLE(view: DataView, at: number): VirtioNetStatsReplyHdr {
   return {
     type: view.getUint8(at),
@@ -2344,39 +1862,11 @@ export function readVirtioNetStatsReplyHdrLE(view: DataView, at: number): Virtio
   };
 }
 
-/** struct virtio_net_stats_reply_hdr on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 8 bytes. */
+/** struct virtio_net_stats_reply_hdr on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 8 bytes. */
 export const virtioNetStatsReplyHdrLE: Codec<VirtioNetStatsReplyHdr> = fixedCodec('struct virtio_net_stats_reply_hdr', 8, writeVirtioNetStatsReplyHdrLE, readVirtioNetStatsReplyHdrLE);
 
-/** Writes struct virtio_net_stats_reply_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsReplyHdrBE(view: DataView, at: number, v: VirtioNetStatsReplyHdr): void {
-  if ((v.type & 0xff) !== v.type) throw badValue('virtio_net_stats_reply_hdr.type', v.type, '__u8');
-  view.setUint8(at, v.type);
-  if ((v.reserved & 0xff) !== v.reserved) throw badValue('virtio_net_stats_reply_hdr.reserved', v.reserved, '__u8');
-  view.setUint8(at + 1, v.reserved);
-  if ((v.vqIndex & 0xffff) !== v.vqIndex) throw badValue('virtio_net_stats_reply_hdr.vq_index', v.vqIndex, '__u16');
-  view.setUint16(at + 2, v.vqIndex, true);
-  if ((v.reserved1 & 0xffff) !== v.reserved1) throw badValue('virtio_net_stats_reply_hdr.reserved1', v.reserved1, '__u16');
-  view.setUint16(at + 4, v.reserved1, true);
-  if ((v.size & 0xffff) !== v.size) throw badValue('virtio_net_stats_reply_hdr.size', v.size, '__u16');
-  view.setUint16(at + 6, v.size, true);
-}
-
-/** Reads struct virtio_net_stats_reply_hdr in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsReplyHdrBE(view: DataView, at: number): VirtioNetStatsReplyHdr {
-  return {
-    type: view.getUint8(at),
-    reserved: view.getUint8(at + 1),
-    vqIndex: view.getUint16(at + 2, true),
-    reserved1: view.getUint16(at + 4, true),
-    size: view.getUint16(at + 6, true),
-  };
-}
-
-/** struct virtio_net_stats_reply_hdr on ppc64, powerpc, s390x, parisc, sparc64, m68k: 8 bytes. */
-export const virtioNetStatsReplyHdrBE: Codec<VirtioNetStatsReplyHdr> = fixedCodec('struct virtio_net_stats_reply_hdr', 8, writeVirtioNetStatsReplyHdrBE, readVirtioNetStatsReplyHdrBE);
-
 /** The codec of struct virtio_net_stats_reply_hdr on each ABI. */
-export const virtioNetStatsReplyHdrCodec: PerAbi<Codec<VirtioNetStatsReplyHdr>> = { x86_64: virtioNetStatsReplyHdrLE, i386: virtioNetStatsReplyHdrLE, arm64: virtioNetStatsReplyHdrLE, armhf: virtioNetStatsReplyHdrLE, ppc64le: virtioNetStatsReplyHdrLE, ppc64: virtioNetStatsReplyHdrBE, powerpc: virtioNetStatsReplyHdrBE, mips64el: virtioNetStatsReplyHdrLE, mipsel: virtioNetStatsReplyHdrLE, s390x: virtioNetStatsReplyHdrBE, riscv64: virtioNetStatsReplyHdrLE, parisc: virtioNetStatsReplyHdrBE, sparc64: virtioNetStatsReplyHdrBE, alpha: virtioNetStatsReplyHdrLE, m68k: virtioNetStatsReplyHdrBE, sh4: virtioNetStatsReplyHdrLE, x32: virtioNetStatsReplyHdrLE };
+export const virtioNetStatsReplyHdrCodec: PerAbi<Codec<VirtioNetStatsReplyHdr>> = { x86_64: virtioNetStatsReplyHdrLE, i386: virtioNetStatsReplyHdrLE, arm64: virtioNetStatsReplyHdrLE, armhf: virtioNetStatsReplyHdrLE, ppc64le: virtioNetStatsReplyHdrLE, ppc64: virtioNetStatsReplyHdrLE, powerpc: virtioNetStatsReplyHdrLE, mips64el: virtioNetStatsReplyHdrLE, mipsel: virtioNetStatsReplyHdrLE, s390x: virtioNetStatsReplyHdrLE, riscv64: virtioNetStatsReplyHdrLE, parisc: virtioNetStatsReplyHdrLE, sparc64: virtioNetStatsReplyHdrLE, alpha: virtioNetStatsReplyHdrLE, m68k: virtioNetStatsReplyHdrLE, sh4: virtioNetStatsReplyHdrLE, x32: virtioNetStatsReplyHdrLE };
 
 /**
  * struct virtio_net_stats_cvq.
@@ -2389,7 +1879,7 @@ export interface VirtioNetStatsCvq {
   readonly okNum: bigint;
 }
 
-/** Writes struct virtio_net_stats_cvq in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_cvq in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsCvqLE(view: DataView, at: number, v: VirtioNetStatsCvq): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.commandNum) !== v.commandNum) throw badValue('virtio_net_stats_cvq.command_num', v.commandNum, '__u64');
@@ -2398,7 +1888,7 @@ export function writeVirtioNetStatsCvqLE(view: DataView, at: number, v: VirtioNe
   view.setBigUint64(at + 16, v.okNum, true);
 }
 
-/** Reads struct virtio_net_stats_cvq in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_cvq in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsCvqLE(view: DataView, at: number): VirtioNetStatsCvq {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2407,32 +1897,11 @@ export function readVirtioNetStatsCvqLE(view: DataView, at: number): VirtioNetSt
   };
 }
 
-/** struct virtio_net_stats_cvq on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 24 bytes. */
+/** struct virtio_net_stats_cvq on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 24 bytes. */
 export const virtioNetStatsCvqLE: Codec<VirtioNetStatsCvq> = fixedCodec('struct virtio_net_stats_cvq', 24, writeVirtioNetStatsCvqLE, readVirtioNetStatsCvqLE);
 
-/** Writes struct virtio_net_stats_cvq in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsCvqBE(view: DataView, at: number, v: VirtioNetStatsCvq): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.commandNum) !== v.commandNum) throw badValue('virtio_net_stats_cvq.command_num', v.commandNum, '__u64');
-  view.setBigUint64(at + 8, v.commandNum, true);
-  if (BigInt.asUintN(64, v.okNum) !== v.okNum) throw badValue('virtio_net_stats_cvq.ok_num', v.okNum, '__u64');
-  view.setBigUint64(at + 16, v.okNum, true);
-}
-
-/** Reads struct virtio_net_stats_cvq in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsCvqBE(view: DataView, at: number): VirtioNetStatsCvq {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    commandNum: view.getBigUint64(at + 8, true),
-    okNum: view.getBigUint64(at + 16, true),
-  };
-}
-
-/** struct virtio_net_stats_cvq on ppc64, powerpc, s390x, parisc, sparc64, m68k: 24 bytes. */
-export const virtioNetStatsCvqBE: Codec<VirtioNetStatsCvq> = fixedCodec('struct virtio_net_stats_cvq', 24, writeVirtioNetStatsCvqBE, readVirtioNetStatsCvqBE);
-
 /** The codec of struct virtio_net_stats_cvq on each ABI. */
-export const virtioNetStatsCvqCodec: PerAbi<Codec<VirtioNetStatsCvq>> = { x86_64: virtioNetStatsCvqLE, i386: virtioNetStatsCvqLE, arm64: virtioNetStatsCvqLE, armhf: virtioNetStatsCvqLE, ppc64le: virtioNetStatsCvqLE, ppc64: virtioNetStatsCvqBE, powerpc: virtioNetStatsCvqBE, mips64el: virtioNetStatsCvqLE, mipsel: virtioNetStatsCvqLE, s390x: virtioNetStatsCvqBE, riscv64: virtioNetStatsCvqLE, parisc: virtioNetStatsCvqBE, sparc64: virtioNetStatsCvqBE, alpha: virtioNetStatsCvqLE, m68k: virtioNetStatsCvqBE, sh4: virtioNetStatsCvqLE, x32: virtioNetStatsCvqLE };
+export const virtioNetStatsCvqCodec: PerAbi<Codec<VirtioNetStatsCvq>> = { x86_64: virtioNetStatsCvqLE, i386: virtioNetStatsCvqLE, arm64: virtioNetStatsCvqLE, armhf: virtioNetStatsCvqLE, ppc64le: virtioNetStatsCvqLE, ppc64: virtioNetStatsCvqLE, powerpc: virtioNetStatsCvqLE, mips64el: virtioNetStatsCvqLE, mipsel: virtioNetStatsCvqLE, s390x: virtioNetStatsCvqLE, riscv64: virtioNetStatsCvqLE, parisc: virtioNetStatsCvqLE, sparc64: virtioNetStatsCvqLE, alpha: virtioNetStatsCvqLE, m68k: virtioNetStatsCvqLE, sh4: virtioNetStatsCvqLE, x32: virtioNetStatsCvqLE };
 
 /**
  * struct virtio_net_stats_rx_basic.
@@ -2449,7 +1918,7 @@ export interface VirtioNetStatsRxBasic {
   readonly rxDropOverruns: bigint;
 }
 
-/** Writes struct virtio_net_stats_rx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_rx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsRxBasicLE(view: DataView, at: number, v: VirtioNetStatsRxBasic): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.rxNotifications) !== v.rxNotifications) throw badValue('virtio_net_stats_rx_basic.rx_notifications', v.rxNotifications, '__u64');
@@ -2466,7 +1935,7 @@ export function writeVirtioNetStatsRxBasicLE(view: DataView, at: number, v: Virt
   view.setBigUint64(at + 48, v.rxDropOverruns, true);
 }
 
-/** Reads struct virtio_net_stats_rx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_rx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsRxBasicLE(view: DataView, at: number): VirtioNetStatsRxBasic {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2479,44 +1948,11 @@ export function readVirtioNetStatsRxBasicLE(view: DataView, at: number): VirtioN
   };
 }
 
-/** struct virtio_net_stats_rx_basic on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 56 bytes. */
+/** struct virtio_net_stats_rx_basic on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 56 bytes. */
 export const virtioNetStatsRxBasicLE: Codec<VirtioNetStatsRxBasic> = fixedCodec('struct virtio_net_stats_rx_basic', 56, writeVirtioNetStatsRxBasicLE, readVirtioNetStatsRxBasicLE);
 
-/** Writes struct virtio_net_stats_rx_basic in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsRxBasicBE(view: DataView, at: number, v: VirtioNetStatsRxBasic): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.rxNotifications) !== v.rxNotifications) throw badValue('virtio_net_stats_rx_basic.rx_notifications', v.rxNotifications, '__u64');
-  view.setBigUint64(at + 8, v.rxNotifications, true);
-  if (BigInt.asUintN(64, v.rxPackets) !== v.rxPackets) throw badValue('virtio_net_stats_rx_basic.rx_packets', v.rxPackets, '__u64');
-  view.setBigUint64(at + 16, v.rxPackets, true);
-  if (BigInt.asUintN(64, v.rxBytes) !== v.rxBytes) throw badValue('virtio_net_stats_rx_basic.rx_bytes', v.rxBytes, '__u64');
-  view.setBigUint64(at + 24, v.rxBytes, true);
-  if (BigInt.asUintN(64, v.rxInterrupts) !== v.rxInterrupts) throw badValue('virtio_net_stats_rx_basic.rx_interrupts', v.rxInterrupts, '__u64');
-  view.setBigUint64(at + 32, v.rxInterrupts, true);
-  if (BigInt.asUintN(64, v.rxDrops) !== v.rxDrops) throw badValue('virtio_net_stats_rx_basic.rx_drops', v.rxDrops, '__u64');
-  view.setBigUint64(at + 40, v.rxDrops, true);
-  if (BigInt.asUintN(64, v.rxDropOverruns) !== v.rxDropOverruns) throw badValue('virtio_net_stats_rx_basic.rx_drop_overruns', v.rxDropOverruns, '__u64');
-  view.setBigUint64(at + 48, v.rxDropOverruns, true);
-}
-
-/** Reads struct virtio_net_stats_rx_basic in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsRxBasicBE(view: DataView, at: number): VirtioNetStatsRxBasic {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    rxNotifications: view.getBigUint64(at + 8, true),
-    rxPackets: view.getBigUint64(at + 16, true),
-    rxBytes: view.getBigUint64(at + 24, true),
-    rxInterrupts: view.getBigUint64(at + 32, true),
-    rxDrops: view.getBigUint64(at + 40, true),
-    rxDropOverruns: view.getBigUint64(at + 48, true),
-  };
-}
-
-/** struct virtio_net_stats_rx_basic on ppc64, powerpc, s390x, parisc, sparc64, m68k: 56 bytes. */
-export const virtioNetStatsRxBasicBE: Codec<VirtioNetStatsRxBasic> = fixedCodec('struct virtio_net_stats_rx_basic', 56, writeVirtioNetStatsRxBasicBE, readVirtioNetStatsRxBasicBE);
-
 /** The codec of struct virtio_net_stats_rx_basic on each ABI. */
-export const virtioNetStatsRxBasicCodec: PerAbi<Codec<VirtioNetStatsRxBasic>> = { x86_64: virtioNetStatsRxBasicLE, i386: virtioNetStatsRxBasicLE, arm64: virtioNetStatsRxBasicLE, armhf: virtioNetStatsRxBasicLE, ppc64le: virtioNetStatsRxBasicLE, ppc64: virtioNetStatsRxBasicBE, powerpc: virtioNetStatsRxBasicBE, mips64el: virtioNetStatsRxBasicLE, mipsel: virtioNetStatsRxBasicLE, s390x: virtioNetStatsRxBasicBE, riscv64: virtioNetStatsRxBasicLE, parisc: virtioNetStatsRxBasicBE, sparc64: virtioNetStatsRxBasicBE, alpha: virtioNetStatsRxBasicLE, m68k: virtioNetStatsRxBasicBE, sh4: virtioNetStatsRxBasicLE, x32: virtioNetStatsRxBasicLE };
+export const virtioNetStatsRxBasicCodec: PerAbi<Codec<VirtioNetStatsRxBasic>> = { x86_64: virtioNetStatsRxBasicLE, i386: virtioNetStatsRxBasicLE, arm64: virtioNetStatsRxBasicLE, armhf: virtioNetStatsRxBasicLE, ppc64le: virtioNetStatsRxBasicLE, ppc64: virtioNetStatsRxBasicLE, powerpc: virtioNetStatsRxBasicLE, mips64el: virtioNetStatsRxBasicLE, mipsel: virtioNetStatsRxBasicLE, s390x: virtioNetStatsRxBasicLE, riscv64: virtioNetStatsRxBasicLE, parisc: virtioNetStatsRxBasicLE, sparc64: virtioNetStatsRxBasicLE, alpha: virtioNetStatsRxBasicLE, m68k: virtioNetStatsRxBasicLE, sh4: virtioNetStatsRxBasicLE, x32: virtioNetStatsRxBasicLE };
 
 /**
  * struct virtio_net_stats_tx_basic.
@@ -2533,7 +1969,7 @@ export interface VirtioNetStatsTxBasic {
   readonly txDropMalformed: bigint;
 }
 
-/** Writes struct virtio_net_stats_tx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_tx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsTxBasicLE(view: DataView, at: number, v: VirtioNetStatsTxBasic): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.txNotifications) !== v.txNotifications) throw badValue('virtio_net_stats_tx_basic.tx_notifications', v.txNotifications, '__u64');
@@ -2550,7 +1986,7 @@ export function writeVirtioNetStatsTxBasicLE(view: DataView, at: number, v: Virt
   view.setBigUint64(at + 48, v.txDropMalformed, true);
 }
 
-/** Reads struct virtio_net_stats_tx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_tx_basic in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsTxBasicLE(view: DataView, at: number): VirtioNetStatsTxBasic {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2563,44 +1999,11 @@ export function readVirtioNetStatsTxBasicLE(view: DataView, at: number): VirtioN
   };
 }
 
-/** struct virtio_net_stats_tx_basic on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 56 bytes. */
+/** struct virtio_net_stats_tx_basic on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 56 bytes. */
 export const virtioNetStatsTxBasicLE: Codec<VirtioNetStatsTxBasic> = fixedCodec('struct virtio_net_stats_tx_basic', 56, writeVirtioNetStatsTxBasicLE, readVirtioNetStatsTxBasicLE);
 
-/** Writes struct virtio_net_stats_tx_basic in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsTxBasicBE(view: DataView, at: number, v: VirtioNetStatsTxBasic): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.txNotifications) !== v.txNotifications) throw badValue('virtio_net_stats_tx_basic.tx_notifications', v.txNotifications, '__u64');
-  view.setBigUint64(at + 8, v.txNotifications, true);
-  if (BigInt.asUintN(64, v.txPackets) !== v.txPackets) throw badValue('virtio_net_stats_tx_basic.tx_packets', v.txPackets, '__u64');
-  view.setBigUint64(at + 16, v.txPackets, true);
-  if (BigInt.asUintN(64, v.txBytes) !== v.txBytes) throw badValue('virtio_net_stats_tx_basic.tx_bytes', v.txBytes, '__u64');
-  view.setBigUint64(at + 24, v.txBytes, true);
-  if (BigInt.asUintN(64, v.txInterrupts) !== v.txInterrupts) throw badValue('virtio_net_stats_tx_basic.tx_interrupts', v.txInterrupts, '__u64');
-  view.setBigUint64(at + 32, v.txInterrupts, true);
-  if (BigInt.asUintN(64, v.txDrops) !== v.txDrops) throw badValue('virtio_net_stats_tx_basic.tx_drops', v.txDrops, '__u64');
-  view.setBigUint64(at + 40, v.txDrops, true);
-  if (BigInt.asUintN(64, v.txDropMalformed) !== v.txDropMalformed) throw badValue('virtio_net_stats_tx_basic.tx_drop_malformed', v.txDropMalformed, '__u64');
-  view.setBigUint64(at + 48, v.txDropMalformed, true);
-}
-
-/** Reads struct virtio_net_stats_tx_basic in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsTxBasicBE(view: DataView, at: number): VirtioNetStatsTxBasic {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    txNotifications: view.getBigUint64(at + 8, true),
-    txPackets: view.getBigUint64(at + 16, true),
-    txBytes: view.getBigUint64(at + 24, true),
-    txInterrupts: view.getBigUint64(at + 32, true),
-    txDrops: view.getBigUint64(at + 40, true),
-    txDropMalformed: view.getBigUint64(at + 48, true),
-  };
-}
-
-/** struct virtio_net_stats_tx_basic on ppc64, powerpc, s390x, parisc, sparc64, m68k: 56 bytes. */
-export const virtioNetStatsTxBasicBE: Codec<VirtioNetStatsTxBasic> = fixedCodec('struct virtio_net_stats_tx_basic', 56, writeVirtioNetStatsTxBasicBE, readVirtioNetStatsTxBasicBE);
-
 /** The codec of struct virtio_net_stats_tx_basic on each ABI. */
-export const virtioNetStatsTxBasicCodec: PerAbi<Codec<VirtioNetStatsTxBasic>> = { x86_64: virtioNetStatsTxBasicLE, i386: virtioNetStatsTxBasicLE, arm64: virtioNetStatsTxBasicLE, armhf: virtioNetStatsTxBasicLE, ppc64le: virtioNetStatsTxBasicLE, ppc64: virtioNetStatsTxBasicBE, powerpc: virtioNetStatsTxBasicBE, mips64el: virtioNetStatsTxBasicLE, mipsel: virtioNetStatsTxBasicLE, s390x: virtioNetStatsTxBasicBE, riscv64: virtioNetStatsTxBasicLE, parisc: virtioNetStatsTxBasicBE, sparc64: virtioNetStatsTxBasicBE, alpha: virtioNetStatsTxBasicLE, m68k: virtioNetStatsTxBasicBE, sh4: virtioNetStatsTxBasicLE, x32: virtioNetStatsTxBasicLE };
+export const virtioNetStatsTxBasicCodec: PerAbi<Codec<VirtioNetStatsTxBasic>> = { x86_64: virtioNetStatsTxBasicLE, i386: virtioNetStatsTxBasicLE, arm64: virtioNetStatsTxBasicLE, armhf: virtioNetStatsTxBasicLE, ppc64le: virtioNetStatsTxBasicLE, ppc64: virtioNetStatsTxBasicLE, powerpc: virtioNetStatsTxBasicLE, mips64el: virtioNetStatsTxBasicLE, mipsel: virtioNetStatsTxBasicLE, s390x: virtioNetStatsTxBasicLE, riscv64: virtioNetStatsTxBasicLE, parisc: virtioNetStatsTxBasicLE, sparc64: virtioNetStatsTxBasicLE, alpha: virtioNetStatsTxBasicLE, m68k: virtioNetStatsTxBasicLE, sh4: virtioNetStatsTxBasicLE, x32: virtioNetStatsTxBasicLE };
 
 /**
  * struct virtio_net_stats_rx_csum.
@@ -2615,7 +2018,7 @@ export interface VirtioNetStatsRxCsum {
   readonly rxCsumBad: bigint;
 }
 
-/** Writes struct virtio_net_stats_rx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_rx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsRxCsumLE(view: DataView, at: number, v: VirtioNetStatsRxCsum): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.rxCsumValid) !== v.rxCsumValid) throw badValue('virtio_net_stats_rx_csum.rx_csum_valid', v.rxCsumValid, '__u64');
@@ -2628,7 +2031,7 @@ export function writeVirtioNetStatsRxCsumLE(view: DataView, at: number, v: Virti
   view.setBigUint64(at + 32, v.rxCsumBad, true);
 }
 
-/** Reads struct virtio_net_stats_rx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_rx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsRxCsumLE(view: DataView, at: number): VirtioNetStatsRxCsum {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2639,38 +2042,11 @@ export function readVirtioNetStatsRxCsumLE(view: DataView, at: number): VirtioNe
   };
 }
 
-/** struct virtio_net_stats_rx_csum on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 40 bytes. */
+/** struct virtio_net_stats_rx_csum on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 40 bytes. */
 export const virtioNetStatsRxCsumLE: Codec<VirtioNetStatsRxCsum> = fixedCodec('struct virtio_net_stats_rx_csum', 40, writeVirtioNetStatsRxCsumLE, readVirtioNetStatsRxCsumLE);
 
-/** Writes struct virtio_net_stats_rx_csum in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsRxCsumBE(view: DataView, at: number, v: VirtioNetStatsRxCsum): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.rxCsumValid) !== v.rxCsumValid) throw badValue('virtio_net_stats_rx_csum.rx_csum_valid', v.rxCsumValid, '__u64');
-  view.setBigUint64(at + 8, v.rxCsumValid, true);
-  if (BigInt.asUintN(64, v.rxNeedsCsum) !== v.rxNeedsCsum) throw badValue('virtio_net_stats_rx_csum.rx_needs_csum', v.rxNeedsCsum, '__u64');
-  view.setBigUint64(at + 16, v.rxNeedsCsum, true);
-  if (BigInt.asUintN(64, v.rxCsumNone) !== v.rxCsumNone) throw badValue('virtio_net_stats_rx_csum.rx_csum_none', v.rxCsumNone, '__u64');
-  view.setBigUint64(at + 24, v.rxCsumNone, true);
-  if (BigInt.asUintN(64, v.rxCsumBad) !== v.rxCsumBad) throw badValue('virtio_net_stats_rx_csum.rx_csum_bad', v.rxCsumBad, '__u64');
-  view.setBigUint64(at + 32, v.rxCsumBad, true);
-}
-
-/** Reads struct virtio_net_stats_rx_csum in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsRxCsumBE(view: DataView, at: number): VirtioNetStatsRxCsum {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    rxCsumValid: view.getBigUint64(at + 8, true),
-    rxNeedsCsum: view.getBigUint64(at + 16, true),
-    rxCsumNone: view.getBigUint64(at + 24, true),
-    rxCsumBad: view.getBigUint64(at + 32, true),
-  };
-}
-
-/** struct virtio_net_stats_rx_csum on ppc64, powerpc, s390x, parisc, sparc64, m68k: 40 bytes. */
-export const virtioNetStatsRxCsumBE: Codec<VirtioNetStatsRxCsum> = fixedCodec('struct virtio_net_stats_rx_csum', 40, writeVirtioNetStatsRxCsumBE, readVirtioNetStatsRxCsumBE);
-
 /** The codec of struct virtio_net_stats_rx_csum on each ABI. */
-export const virtioNetStatsRxCsumCodec: PerAbi<Codec<VirtioNetStatsRxCsum>> = { x86_64: virtioNetStatsRxCsumLE, i386: virtioNetStatsRxCsumLE, arm64: virtioNetStatsRxCsumLE, armhf: virtioNetStatsRxCsumLE, ppc64le: virtioNetStatsRxCsumLE, ppc64: virtioNetStatsRxCsumBE, powerpc: virtioNetStatsRxCsumBE, mips64el: virtioNetStatsRxCsumLE, mipsel: virtioNetStatsRxCsumLE, s390x: virtioNetStatsRxCsumBE, riscv64: virtioNetStatsRxCsumLE, parisc: virtioNetStatsRxCsumBE, sparc64: virtioNetStatsRxCsumBE, alpha: virtioNetStatsRxCsumLE, m68k: virtioNetStatsRxCsumBE, sh4: virtioNetStatsRxCsumLE, x32: virtioNetStatsRxCsumLE };
+export const virtioNetStatsRxCsumCodec: PerAbi<Codec<VirtioNetStatsRxCsum>> = { x86_64: virtioNetStatsRxCsumLE, i386: virtioNetStatsRxCsumLE, arm64: virtioNetStatsRxCsumLE, armhf: virtioNetStatsRxCsumLE, ppc64le: virtioNetStatsRxCsumLE, ppc64: virtioNetStatsRxCsumLE, powerpc: virtioNetStatsRxCsumLE, mips64el: virtioNetStatsRxCsumLE, mipsel: virtioNetStatsRxCsumLE, s390x: virtioNetStatsRxCsumLE, riscv64: virtioNetStatsRxCsumLE, parisc: virtioNetStatsRxCsumLE, sparc64: virtioNetStatsRxCsumLE, alpha: virtioNetStatsRxCsumLE, m68k: virtioNetStatsRxCsumLE, sh4: virtioNetStatsRxCsumLE, x32: virtioNetStatsRxCsumLE };
 
 /**
  * struct virtio_net_stats_tx_csum.
@@ -2683,7 +2059,7 @@ export interface VirtioNetStatsTxCsum {
   readonly txNeedsCsum: bigint;
 }
 
-/** Writes struct virtio_net_stats_tx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_tx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsTxCsumLE(view: DataView, at: number, v: VirtioNetStatsTxCsum): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.txCsumNone) !== v.txCsumNone) throw badValue('virtio_net_stats_tx_csum.tx_csum_none', v.txCsumNone, '__u64');
@@ -2692,7 +2068,7 @@ export function writeVirtioNetStatsTxCsumLE(view: DataView, at: number, v: Virti
   view.setBigUint64(at + 16, v.txNeedsCsum, true);
 }
 
-/** Reads struct virtio_net_stats_tx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_tx_csum in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsTxCsumLE(view: DataView, at: number): VirtioNetStatsTxCsum {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2701,32 +2077,11 @@ export function readVirtioNetStatsTxCsumLE(view: DataView, at: number): VirtioNe
   };
 }
 
-/** struct virtio_net_stats_tx_csum on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 24 bytes. */
+/** struct virtio_net_stats_tx_csum on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 24 bytes. */
 export const virtioNetStatsTxCsumLE: Codec<VirtioNetStatsTxCsum> = fixedCodec('struct virtio_net_stats_tx_csum', 24, writeVirtioNetStatsTxCsumLE, readVirtioNetStatsTxCsumLE);
 
-/** Writes struct virtio_net_stats_tx_csum in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsTxCsumBE(view: DataView, at: number, v: VirtioNetStatsTxCsum): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.txCsumNone) !== v.txCsumNone) throw badValue('virtio_net_stats_tx_csum.tx_csum_none', v.txCsumNone, '__u64');
-  view.setBigUint64(at + 8, v.txCsumNone, true);
-  if (BigInt.asUintN(64, v.txNeedsCsum) !== v.txNeedsCsum) throw badValue('virtio_net_stats_tx_csum.tx_needs_csum', v.txNeedsCsum, '__u64');
-  view.setBigUint64(at + 16, v.txNeedsCsum, true);
-}
-
-/** Reads struct virtio_net_stats_tx_csum in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsTxCsumBE(view: DataView, at: number): VirtioNetStatsTxCsum {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    txCsumNone: view.getBigUint64(at + 8, true),
-    txNeedsCsum: view.getBigUint64(at + 16, true),
-  };
-}
-
-/** struct virtio_net_stats_tx_csum on ppc64, powerpc, s390x, parisc, sparc64, m68k: 24 bytes. */
-export const virtioNetStatsTxCsumBE: Codec<VirtioNetStatsTxCsum> = fixedCodec('struct virtio_net_stats_tx_csum', 24, writeVirtioNetStatsTxCsumBE, readVirtioNetStatsTxCsumBE);
-
 /** The codec of struct virtio_net_stats_tx_csum on each ABI. */
-export const virtioNetStatsTxCsumCodec: PerAbi<Codec<VirtioNetStatsTxCsum>> = { x86_64: virtioNetStatsTxCsumLE, i386: virtioNetStatsTxCsumLE, arm64: virtioNetStatsTxCsumLE, armhf: virtioNetStatsTxCsumLE, ppc64le: virtioNetStatsTxCsumLE, ppc64: virtioNetStatsTxCsumBE, powerpc: virtioNetStatsTxCsumBE, mips64el: virtioNetStatsTxCsumLE, mipsel: virtioNetStatsTxCsumLE, s390x: virtioNetStatsTxCsumBE, riscv64: virtioNetStatsTxCsumLE, parisc: virtioNetStatsTxCsumBE, sparc64: virtioNetStatsTxCsumBE, alpha: virtioNetStatsTxCsumLE, m68k: virtioNetStatsTxCsumBE, sh4: virtioNetStatsTxCsumLE, x32: virtioNetStatsTxCsumLE };
+export const virtioNetStatsTxCsumCodec: PerAbi<Codec<VirtioNetStatsTxCsum>> = { x86_64: virtioNetStatsTxCsumLE, i386: virtioNetStatsTxCsumLE, arm64: virtioNetStatsTxCsumLE, armhf: virtioNetStatsTxCsumLE, ppc64le: virtioNetStatsTxCsumLE, ppc64: virtioNetStatsTxCsumLE, powerpc: virtioNetStatsTxCsumLE, mips64el: virtioNetStatsTxCsumLE, mipsel: virtioNetStatsTxCsumLE, s390x: virtioNetStatsTxCsumLE, riscv64: virtioNetStatsTxCsumLE, parisc: virtioNetStatsTxCsumLE, sparc64: virtioNetStatsTxCsumLE, alpha: virtioNetStatsTxCsumLE, m68k: virtioNetStatsTxCsumLE, sh4: virtioNetStatsTxCsumLE, x32: virtioNetStatsTxCsumLE };
 
 /**
  * struct virtio_net_stats_rx_gso.
@@ -2741,7 +2096,7 @@ export interface VirtioNetStatsRxGso {
   readonly rxGsoBytesCoalesced: bigint;
 }
 
-/** Writes struct virtio_net_stats_rx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_rx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsRxGsoLE(view: DataView, at: number, v: VirtioNetStatsRxGso): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.rxGsoPackets) !== v.rxGsoPackets) throw badValue('virtio_net_stats_rx_gso.rx_gso_packets', v.rxGsoPackets, '__u64');
@@ -2754,7 +2109,7 @@ export function writeVirtioNetStatsRxGsoLE(view: DataView, at: number, v: Virtio
   view.setBigUint64(at + 32, v.rxGsoBytesCoalesced, true);
 }
 
-/** Reads struct virtio_net_stats_rx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_rx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsRxGsoLE(view: DataView, at: number): VirtioNetStatsRxGso {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2765,38 +2120,11 @@ export function readVirtioNetStatsRxGsoLE(view: DataView, at: number): VirtioNet
   };
 }
 
-/** struct virtio_net_stats_rx_gso on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 40 bytes. */
+/** struct virtio_net_stats_rx_gso on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 40 bytes. */
 export const virtioNetStatsRxGsoLE: Codec<VirtioNetStatsRxGso> = fixedCodec('struct virtio_net_stats_rx_gso', 40, writeVirtioNetStatsRxGsoLE, readVirtioNetStatsRxGsoLE);
 
-/** Writes struct virtio_net_stats_rx_gso in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsRxGsoBE(view: DataView, at: number, v: VirtioNetStatsRxGso): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.rxGsoPackets) !== v.rxGsoPackets) throw badValue('virtio_net_stats_rx_gso.rx_gso_packets', v.rxGsoPackets, '__u64');
-  view.setBigUint64(at + 8, v.rxGsoPackets, true);
-  if (BigInt.asUintN(64, v.rxGsoBytes) !== v.rxGsoBytes) throw badValue('virtio_net_stats_rx_gso.rx_gso_bytes', v.rxGsoBytes, '__u64');
-  view.setBigUint64(at + 16, v.rxGsoBytes, true);
-  if (BigInt.asUintN(64, v.rxGsoPacketsCoalesced) !== v.rxGsoPacketsCoalesced) throw badValue('virtio_net_stats_rx_gso.rx_gso_packets_coalesced', v.rxGsoPacketsCoalesced, '__u64');
-  view.setBigUint64(at + 24, v.rxGsoPacketsCoalesced, true);
-  if (BigInt.asUintN(64, v.rxGsoBytesCoalesced) !== v.rxGsoBytesCoalesced) throw badValue('virtio_net_stats_rx_gso.rx_gso_bytes_coalesced', v.rxGsoBytesCoalesced, '__u64');
-  view.setBigUint64(at + 32, v.rxGsoBytesCoalesced, true);
-}
-
-/** Reads struct virtio_net_stats_rx_gso in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsRxGsoBE(view: DataView, at: number): VirtioNetStatsRxGso {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    rxGsoPackets: view.getBigUint64(at + 8, true),
-    rxGsoBytes: view.getBigUint64(at + 16, true),
-    rxGsoPacketsCoalesced: view.getBigUint64(at + 24, true),
-    rxGsoBytesCoalesced: view.getBigUint64(at + 32, true),
-  };
-}
-
-/** struct virtio_net_stats_rx_gso on ppc64, powerpc, s390x, parisc, sparc64, m68k: 40 bytes. */
-export const virtioNetStatsRxGsoBE: Codec<VirtioNetStatsRxGso> = fixedCodec('struct virtio_net_stats_rx_gso', 40, writeVirtioNetStatsRxGsoBE, readVirtioNetStatsRxGsoBE);
-
 /** The codec of struct virtio_net_stats_rx_gso on each ABI. */
-export const virtioNetStatsRxGsoCodec: PerAbi<Codec<VirtioNetStatsRxGso>> = { x86_64: virtioNetStatsRxGsoLE, i386: virtioNetStatsRxGsoLE, arm64: virtioNetStatsRxGsoLE, armhf: virtioNetStatsRxGsoLE, ppc64le: virtioNetStatsRxGsoLE, ppc64: virtioNetStatsRxGsoBE, powerpc: virtioNetStatsRxGsoBE, mips64el: virtioNetStatsRxGsoLE, mipsel: virtioNetStatsRxGsoLE, s390x: virtioNetStatsRxGsoBE, riscv64: virtioNetStatsRxGsoLE, parisc: virtioNetStatsRxGsoBE, sparc64: virtioNetStatsRxGsoBE, alpha: virtioNetStatsRxGsoLE, m68k: virtioNetStatsRxGsoBE, sh4: virtioNetStatsRxGsoLE, x32: virtioNetStatsRxGsoLE };
+export const virtioNetStatsRxGsoCodec: PerAbi<Codec<VirtioNetStatsRxGso>> = { x86_64: virtioNetStatsRxGsoLE, i386: virtioNetStatsRxGsoLE, arm64: virtioNetStatsRxGsoLE, armhf: virtioNetStatsRxGsoLE, ppc64le: virtioNetStatsRxGsoLE, ppc64: virtioNetStatsRxGsoLE, powerpc: virtioNetStatsRxGsoLE, mips64el: virtioNetStatsRxGsoLE, mipsel: virtioNetStatsRxGsoLE, s390x: virtioNetStatsRxGsoLE, riscv64: virtioNetStatsRxGsoLE, parisc: virtioNetStatsRxGsoLE, sparc64: virtioNetStatsRxGsoLE, alpha: virtioNetStatsRxGsoLE, m68k: virtioNetStatsRxGsoLE, sh4: virtioNetStatsRxGsoLE, x32: virtioNetStatsRxGsoLE };
 
 /**
  * struct virtio_net_stats_tx_gso.
@@ -2813,7 +2141,7 @@ export interface VirtioNetStatsTxGso {
   readonly txGsoBytesNoseg: bigint;
 }
 
-/** Writes struct virtio_net_stats_tx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_tx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsTxGsoLE(view: DataView, at: number, v: VirtioNetStatsTxGso): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.txGsoPackets) !== v.txGsoPackets) throw badValue('virtio_net_stats_tx_gso.tx_gso_packets', v.txGsoPackets, '__u64');
@@ -2830,7 +2158,7 @@ export function writeVirtioNetStatsTxGsoLE(view: DataView, at: number, v: Virtio
   view.setBigUint64(at + 48, v.txGsoBytesNoseg, true);
 }
 
-/** Reads struct virtio_net_stats_tx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_tx_gso in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsTxGsoLE(view: DataView, at: number): VirtioNetStatsTxGso {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2843,44 +2171,11 @@ export function readVirtioNetStatsTxGsoLE(view: DataView, at: number): VirtioNet
   };
 }
 
-/** struct virtio_net_stats_tx_gso on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 56 bytes. */
+/** struct virtio_net_stats_tx_gso on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 56 bytes. */
 export const virtioNetStatsTxGsoLE: Codec<VirtioNetStatsTxGso> = fixedCodec('struct virtio_net_stats_tx_gso', 56, writeVirtioNetStatsTxGsoLE, readVirtioNetStatsTxGsoLE);
 
-/** Writes struct virtio_net_stats_tx_gso in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsTxGsoBE(view: DataView, at: number, v: VirtioNetStatsTxGso): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.txGsoPackets) !== v.txGsoPackets) throw badValue('virtio_net_stats_tx_gso.tx_gso_packets', v.txGsoPackets, '__u64');
-  view.setBigUint64(at + 8, v.txGsoPackets, true);
-  if (BigInt.asUintN(64, v.txGsoBytes) !== v.txGsoBytes) throw badValue('virtio_net_stats_tx_gso.tx_gso_bytes', v.txGsoBytes, '__u64');
-  view.setBigUint64(at + 16, v.txGsoBytes, true);
-  if (BigInt.asUintN(64, v.txGsoSegments) !== v.txGsoSegments) throw badValue('virtio_net_stats_tx_gso.tx_gso_segments', v.txGsoSegments, '__u64');
-  view.setBigUint64(at + 24, v.txGsoSegments, true);
-  if (BigInt.asUintN(64, v.txGsoSegmentsBytes) !== v.txGsoSegmentsBytes) throw badValue('virtio_net_stats_tx_gso.tx_gso_segments_bytes', v.txGsoSegmentsBytes, '__u64');
-  view.setBigUint64(at + 32, v.txGsoSegmentsBytes, true);
-  if (BigInt.asUintN(64, v.txGsoPacketsNoseg) !== v.txGsoPacketsNoseg) throw badValue('virtio_net_stats_tx_gso.tx_gso_packets_noseg', v.txGsoPacketsNoseg, '__u64');
-  view.setBigUint64(at + 40, v.txGsoPacketsNoseg, true);
-  if (BigInt.asUintN(64, v.txGsoBytesNoseg) !== v.txGsoBytesNoseg) throw badValue('virtio_net_stats_tx_gso.tx_gso_bytes_noseg', v.txGsoBytesNoseg, '__u64');
-  view.setBigUint64(at + 48, v.txGsoBytesNoseg, true);
-}
-
-/** Reads struct virtio_net_stats_tx_gso in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsTxGsoBE(view: DataView, at: number): VirtioNetStatsTxGso {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    txGsoPackets: view.getBigUint64(at + 8, true),
-    txGsoBytes: view.getBigUint64(at + 16, true),
-    txGsoSegments: view.getBigUint64(at + 24, true),
-    txGsoSegmentsBytes: view.getBigUint64(at + 32, true),
-    txGsoPacketsNoseg: view.getBigUint64(at + 40, true),
-    txGsoBytesNoseg: view.getBigUint64(at + 48, true),
-  };
-}
-
-/** struct virtio_net_stats_tx_gso on ppc64, powerpc, s390x, parisc, sparc64, m68k: 56 bytes. */
-export const virtioNetStatsTxGsoBE: Codec<VirtioNetStatsTxGso> = fixedCodec('struct virtio_net_stats_tx_gso', 56, writeVirtioNetStatsTxGsoBE, readVirtioNetStatsTxGsoBE);
-
 /** The codec of struct virtio_net_stats_tx_gso on each ABI. */
-export const virtioNetStatsTxGsoCodec: PerAbi<Codec<VirtioNetStatsTxGso>> = { x86_64: virtioNetStatsTxGsoLE, i386: virtioNetStatsTxGsoLE, arm64: virtioNetStatsTxGsoLE, armhf: virtioNetStatsTxGsoLE, ppc64le: virtioNetStatsTxGsoLE, ppc64: virtioNetStatsTxGsoBE, powerpc: virtioNetStatsTxGsoBE, mips64el: virtioNetStatsTxGsoLE, mipsel: virtioNetStatsTxGsoLE, s390x: virtioNetStatsTxGsoBE, riscv64: virtioNetStatsTxGsoLE, parisc: virtioNetStatsTxGsoBE, sparc64: virtioNetStatsTxGsoBE, alpha: virtioNetStatsTxGsoLE, m68k: virtioNetStatsTxGsoBE, sh4: virtioNetStatsTxGsoLE, x32: virtioNetStatsTxGsoLE };
+export const virtioNetStatsTxGsoCodec: PerAbi<Codec<VirtioNetStatsTxGso>> = { x86_64: virtioNetStatsTxGsoLE, i386: virtioNetStatsTxGsoLE, arm64: virtioNetStatsTxGsoLE, armhf: virtioNetStatsTxGsoLE, ppc64le: virtioNetStatsTxGsoLE, ppc64: virtioNetStatsTxGsoLE, powerpc: virtioNetStatsTxGsoLE, mips64el: virtioNetStatsTxGsoLE, mipsel: virtioNetStatsTxGsoLE, s390x: virtioNetStatsTxGsoLE, riscv64: virtioNetStatsTxGsoLE, parisc: virtioNetStatsTxGsoLE, sparc64: virtioNetStatsTxGsoLE, alpha: virtioNetStatsTxGsoLE, m68k: virtioNetStatsTxGsoLE, sh4: virtioNetStatsTxGsoLE, x32: virtioNetStatsTxGsoLE };
 
 /**
  * struct virtio_net_stats_rx_speed.
@@ -2893,7 +2188,7 @@ export interface VirtioNetStatsRxSpeed {
   readonly rxRatelimitBytes: bigint;
 }
 
-/** Writes struct virtio_net_stats_rx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_rx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsRxSpeedLE(view: DataView, at: number, v: VirtioNetStatsRxSpeed): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.rxRatelimitPackets) !== v.rxRatelimitPackets) throw badValue('virtio_net_stats_rx_speed.rx_ratelimit_packets', v.rxRatelimitPackets, '__u64');
@@ -2902,7 +2197,7 @@ export function writeVirtioNetStatsRxSpeedLE(view: DataView, at: number, v: Virt
   view.setBigUint64(at + 16, v.rxRatelimitBytes, true);
 }
 
-/** Reads struct virtio_net_stats_rx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_rx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsRxSpeedLE(view: DataView, at: number): VirtioNetStatsRxSpeed {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2911,32 +2206,11 @@ export function readVirtioNetStatsRxSpeedLE(view: DataView, at: number): VirtioN
   };
 }
 
-/** struct virtio_net_stats_rx_speed on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 24 bytes. */
+/** struct virtio_net_stats_rx_speed on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 24 bytes. */
 export const virtioNetStatsRxSpeedLE: Codec<VirtioNetStatsRxSpeed> = fixedCodec('struct virtio_net_stats_rx_speed', 24, writeVirtioNetStatsRxSpeedLE, readVirtioNetStatsRxSpeedLE);
 
-/** Writes struct virtio_net_stats_rx_speed in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsRxSpeedBE(view: DataView, at: number, v: VirtioNetStatsRxSpeed): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.rxRatelimitPackets) !== v.rxRatelimitPackets) throw badValue('virtio_net_stats_rx_speed.rx_ratelimit_packets', v.rxRatelimitPackets, '__u64');
-  view.setBigUint64(at + 8, v.rxRatelimitPackets, true);
-  if (BigInt.asUintN(64, v.rxRatelimitBytes) !== v.rxRatelimitBytes) throw badValue('virtio_net_stats_rx_speed.rx_ratelimit_bytes', v.rxRatelimitBytes, '__u64');
-  view.setBigUint64(at + 16, v.rxRatelimitBytes, true);
-}
-
-/** Reads struct virtio_net_stats_rx_speed in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsRxSpeedBE(view: DataView, at: number): VirtioNetStatsRxSpeed {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    rxRatelimitPackets: view.getBigUint64(at + 8, true),
-    rxRatelimitBytes: view.getBigUint64(at + 16, true),
-  };
-}
-
-/** struct virtio_net_stats_rx_speed on ppc64, powerpc, s390x, parisc, sparc64, m68k: 24 bytes. */
-export const virtioNetStatsRxSpeedBE: Codec<VirtioNetStatsRxSpeed> = fixedCodec('struct virtio_net_stats_rx_speed', 24, writeVirtioNetStatsRxSpeedBE, readVirtioNetStatsRxSpeedBE);
-
 /** The codec of struct virtio_net_stats_rx_speed on each ABI. */
-export const virtioNetStatsRxSpeedCodec: PerAbi<Codec<VirtioNetStatsRxSpeed>> = { x86_64: virtioNetStatsRxSpeedLE, i386: virtioNetStatsRxSpeedLE, arm64: virtioNetStatsRxSpeedLE, armhf: virtioNetStatsRxSpeedLE, ppc64le: virtioNetStatsRxSpeedLE, ppc64: virtioNetStatsRxSpeedBE, powerpc: virtioNetStatsRxSpeedBE, mips64el: virtioNetStatsRxSpeedLE, mipsel: virtioNetStatsRxSpeedLE, s390x: virtioNetStatsRxSpeedBE, riscv64: virtioNetStatsRxSpeedLE, parisc: virtioNetStatsRxSpeedBE, sparc64: virtioNetStatsRxSpeedBE, alpha: virtioNetStatsRxSpeedLE, m68k: virtioNetStatsRxSpeedBE, sh4: virtioNetStatsRxSpeedLE, x32: virtioNetStatsRxSpeedLE };
+export const virtioNetStatsRxSpeedCodec: PerAbi<Codec<VirtioNetStatsRxSpeed>> = { x86_64: virtioNetStatsRxSpeedLE, i386: virtioNetStatsRxSpeedLE, arm64: virtioNetStatsRxSpeedLE, armhf: virtioNetStatsRxSpeedLE, ppc64le: virtioNetStatsRxSpeedLE, ppc64: virtioNetStatsRxSpeedLE, powerpc: virtioNetStatsRxSpeedLE, mips64el: virtioNetStatsRxSpeedLE, mipsel: virtioNetStatsRxSpeedLE, s390x: virtioNetStatsRxSpeedLE, riscv64: virtioNetStatsRxSpeedLE, parisc: virtioNetStatsRxSpeedLE, sparc64: virtioNetStatsRxSpeedLE, alpha: virtioNetStatsRxSpeedLE, m68k: virtioNetStatsRxSpeedLE, sh4: virtioNetStatsRxSpeedLE, x32: virtioNetStatsRxSpeedLE };
 
 /**
  * struct virtio_net_stats_tx_speed.
@@ -2949,7 +2223,7 @@ export interface VirtioNetStatsTxSpeed {
   readonly txRatelimitBytes: bigint;
 }
 
-/** Writes struct virtio_net_stats_tx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_net_stats_tx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioNetStatsTxSpeedLE(view: DataView, at: number, v: VirtioNetStatsTxSpeed): void {
   writeVirtioNetStatsReplyHdrLE(view, at, v.hdr);
   if (BigInt.asUintN(64, v.txRatelimitPackets) !== v.txRatelimitPackets) throw badValue('virtio_net_stats_tx_speed.tx_ratelimit_packets', v.txRatelimitPackets, '__u64');
@@ -2958,7 +2232,7 @@ export function writeVirtioNetStatsTxSpeedLE(view: DataView, at: number, v: Virt
   view.setBigUint64(at + 16, v.txRatelimitBytes, true);
 }
 
-/** Reads struct virtio_net_stats_tx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_net_stats_tx_speed in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioNetStatsTxSpeedLE(view: DataView, at: number): VirtioNetStatsTxSpeed {
   return {
     hdr: readVirtioNetStatsReplyHdrLE(view, at),
@@ -2967,29 +2241,8 @@ export function readVirtioNetStatsTxSpeedLE(view: DataView, at: number): VirtioN
   };
 }
 
-/** struct virtio_net_stats_tx_speed on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 24 bytes. */
+/** struct virtio_net_stats_tx_speed on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 24 bytes. */
 export const virtioNetStatsTxSpeedLE: Codec<VirtioNetStatsTxSpeed> = fixedCodec('struct virtio_net_stats_tx_speed', 24, writeVirtioNetStatsTxSpeedLE, readVirtioNetStatsTxSpeedLE);
 
-/** Writes struct virtio_net_stats_tx_speed in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioNetStatsTxSpeedBE(view: DataView, at: number, v: VirtioNetStatsTxSpeed): void {
-  writeVirtioNetStatsReplyHdrBE(view, at, v.hdr);
-  if (BigInt.asUintN(64, v.txRatelimitPackets) !== v.txRatelimitPackets) throw badValue('virtio_net_stats_tx_speed.tx_ratelimit_packets', v.txRatelimitPackets, '__u64');
-  view.setBigUint64(at + 8, v.txRatelimitPackets, true);
-  if (BigInt.asUintN(64, v.txRatelimitBytes) !== v.txRatelimitBytes) throw badValue('virtio_net_stats_tx_speed.tx_ratelimit_bytes', v.txRatelimitBytes, '__u64');
-  view.setBigUint64(at + 16, v.txRatelimitBytes, true);
-}
-
-/** Reads struct virtio_net_stats_tx_speed in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioNetStatsTxSpeedBE(view: DataView, at: number): VirtioNetStatsTxSpeed {
-  return {
-    hdr: readVirtioNetStatsReplyHdrBE(view, at),
-    txRatelimitPackets: view.getBigUint64(at + 8, true),
-    txRatelimitBytes: view.getBigUint64(at + 16, true),
-  };
-}
-
-/** struct virtio_net_stats_tx_speed on ppc64, powerpc, s390x, parisc, sparc64, m68k: 24 bytes. */
-export const virtioNetStatsTxSpeedBE: Codec<VirtioNetStatsTxSpeed> = fixedCodec('struct virtio_net_stats_tx_speed', 24, writeVirtioNetStatsTxSpeedBE, readVirtioNetStatsTxSpeedBE);
-
 /** The codec of struct virtio_net_stats_tx_speed on each ABI. */
-export const virtioNetStatsTxSpeedCodec: PerAbi<Codec<VirtioNetStatsTxSpeed>> = { x86_64: virtioNetStatsTxSpeedLE, i386: virtioNetStatsTxSpeedLE, arm64: virtioNetStatsTxSpeedLE, armhf: virtioNetStatsTxSpeedLE, ppc64le: virtioNetStatsTxSpeedLE, ppc64: virtioNetStatsTxSpeedBE, powerpc: virtioNetStatsTxSpeedBE, mips64el: virtioNetStatsTxSpeedLE, mipsel: virtioNetStatsTxSpeedLE, s390x: virtioNetStatsTxSpeedBE, riscv64: virtioNetStatsTxSpeedLE, parisc: virtioNetStatsTxSpeedBE, sparc64: virtioNetStatsTxSpeedBE, alpha: virtioNetStatsTxSpeedLE, m68k: virtioNetStatsTxSpeedBE, sh4: virtioNetStatsTxSpeedLE, x32: virtioNetStatsTxSpeedLE };
+export const virtioNetStatsTxSpeedCodec: PerAbi<Codec<VirtioNetStatsTxSpeed>> = { x86_64: virtioNetStatsTxSpeedLE, i386: virtioNetStatsTxSpeedLE, arm64: virtioNetStatsTxSpeedLE, armhf: virtioNetStatsTxSpeedLE, ppc64le: virtioNetStatsTxSpeedLE, ppc64: virtioNetStatsTxSpeedLE, powerpc: virtioNetStatsTxSpeedLE, mips64el: virtioNetStatsTxSpeedLE, mipsel: virtioNetStatsTxSpeedLE, s390x: virtioNetStatsTxSpeedLE, riscv64: virtioNetStatsTxSpeedLE, parisc: virtioNetStatsTxSpeedLE, sparc64: virtioNetStatsTxSpeedLE, alpha: virtioNetStatsTxSpeedLE, m68k: virtioNetStatsTxSpeedLE, sh4: virtioNetStatsTxSpeedLE, x32: virtioNetStatsTxSpeedLE };

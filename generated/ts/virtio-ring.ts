@@ -238,7 +238,7 @@ export interface VringDesc {
   readonly next: number;
 }
 
-/** Writes struct vring_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vring_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVringDescLE(view: DataView, at: number, v: VringDesc): void {
   if (BigInt.asUintN(64, v.addr) !== v.addr) throw badValue('vring_desc.addr', v.addr, '__u64');
   view.setBigUint64(at, v.addr, true);
@@ -250,7 +250,7 @@ export function writeVringDescLE(view: DataView, at: number, v: VringDesc): void
   view.setUint16(at + 14, v.next, true);
 }
 
-/** Reads struct vring_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vring_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVringDescLE(view: DataView, at: number): VringDesc {
   return {
     addr: view.getBigUint64(at, true),
@@ -260,36 +260,11 @@ export function readVringDescLE(view: DataView, at: number): VringDesc {
   };
 }
 
-/** struct vring_desc on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes. */
+/** struct vring_desc on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 16 bytes. */
 export const vringDescLE: Codec<VringDesc> = fixedCodec('struct vring_desc', 16, writeVringDescLE, readVringDescLE);
 
-/** Writes struct vring_desc in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVringDescBE(view: DataView, at: number, v: VringDesc): void {
-  if (BigInt.asUintN(64, v.addr) !== v.addr) throw badValue('vring_desc.addr', v.addr, '__u64');
-  view.setBigUint64(at, v.addr, true);
-  if (v.len >>> 0 !== v.len) throw badValue('vring_desc.len', v.len, '__u32');
-  view.setUint32(at + 8, v.len, true);
-  if (BigInt.asUintN(16, v.flags) !== v.flags) throw badValue('vring_desc.flags', v.flags, '__u16');
-  view.setUint16(at + 12, Number(v.flags), true);
-  if ((v.next & 0xffff) !== v.next) throw badValue('vring_desc.next', v.next, '__u16');
-  view.setUint16(at + 14, v.next, true);
-}
-
-/** Reads struct vring_desc in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVringDescBE(view: DataView, at: number): VringDesc {
-  return {
-    addr: view.getBigUint64(at, true),
-    len: view.getUint32(at + 8, true),
-    flags: BigInt(view.getUint16(at + 12, true)),
-    next: view.getUint16(at + 14, true),
-  };
-}
-
-/** struct vring_desc on ppc64, powerpc, s390x, parisc, sparc64, m68k: 16 bytes. */
-export const vringDescBE: Codec<VringDesc> = fixedCodec('struct vring_desc', 16, writeVringDescBE, readVringDescBE);
-
 /** The codec of struct vring_desc on each ABI. */
-export const vringDescCodec: PerAbi<Codec<VringDesc>> = { x86_64: vringDescLE, i386: vringDescLE, arm64: vringDescLE, armhf: vringDescLE, ppc64le: vringDescLE, ppc64: vringDescBE, powerpc: vringDescBE, mips64el: vringDescLE, mipsel: vringDescLE, s390x: vringDescBE, riscv64: vringDescLE, parisc: vringDescBE, sparc64: vringDescBE, alpha: vringDescLE, m68k: vringDescBE, sh4: vringDescLE, x32: vringDescLE };
+export const vringDescCodec: PerAbi<Codec<VringDesc>> = { x86_64: vringDescLE, i386: vringDescLE, arm64: vringDescLE, armhf: vringDescLE, ppc64le: vringDescLE, ppc64: vringDescLE, powerpc: vringDescLE, mips64el: vringDescLE, mipsel: vringDescLE, s390x: vringDescLE, riscv64: vringDescLE, parisc: vringDescLE, sparc64: vringDescLE, alpha: vringDescLE, m68k: vringDescLE, sh4: vringDescLE, x32: vringDescLE };
 
 /**
  * The split ring's available ring: the driver offers descriptor chain heads to the device.
@@ -305,7 +280,7 @@ export interface VringAvail {
   readonly ring: readonly number[];
 }
 
-/** Writes struct vring_avail in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vring_avail in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVringAvailLE(view: DataView, at: number, v: VringAvail): void {
   if (BigInt.asUintN(16, v.flags) !== v.flags) throw badValue('vring_avail.flags', v.flags, '__u16');
   view.setUint16(at, Number(v.flags), true);
@@ -317,7 +292,7 @@ export function writeVringAvailLE(view: DataView, at: number, v: VringAvail): vo
   }
 }
 
-/** Reads struct vring_avail in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vring_avail in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVringAvailLE(view: DataView, at: number, end: number): VringAvail {
   const n = Math.floor((end - at - 4) / 2);
   return {
@@ -327,36 +302,11 @@ export function readVringAvailLE(view: DataView, at: number, end: number): Vring
   };
 }
 
-/** struct vring_avail on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 4 bytes and 2 per element of ring. */
+/** struct vring_avail on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 4 bytes and 2 per element of ring. */
 export const vringAvailLE: Codec<VringAvail> = flexCodec('struct vring_avail', 4, 2, (v) => v.ring.length, writeVringAvailLE, readVringAvailLE);
 
-/** Writes struct vring_avail in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVringAvailBE(view: DataView, at: number, v: VringAvail): void {
-  if (BigInt.asUintN(16, v.flags) !== v.flags) throw badValue('vring_avail.flags', v.flags, '__u16');
-  view.setUint16(at, Number(v.flags), true);
-  if ((v.idx & 0xffff) !== v.idx) throw badValue('vring_avail.idx', v.idx, '__u16');
-  view.setUint16(at + 2, v.idx, true);
-  for (let i = 0; i < v.ring.length; i++) {
-    if ((v.ring[i]! & 0xffff) !== v.ring[i]!) throw badValue('vring_avail.ring', v.ring[i]!, '__u16');
-    view.setUint16(at + 4 + 2 * i, v.ring[i]!, true);
-  }
-}
-
-/** Reads struct vring_avail in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVringAvailBE(view: DataView, at: number, end: number): VringAvail {
-  const n = Math.floor((end - at - 4) / 2);
-  return {
-    flags: BigInt(view.getUint16(at, true)),
-    idx: view.getUint16(at + 2, true),
-    ring: Array.from({ length: n }, (_, i) => view.getUint16(at + 4 + 2 * i, true)),
-  };
-}
-
-/** struct vring_avail on ppc64, powerpc, s390x, parisc, sparc64, m68k: 4 bytes and 2 per element of ring. */
-export const vringAvailBE: Codec<VringAvail> = flexCodec('struct vring_avail', 4, 2, (v) => v.ring.length, writeVringAvailBE, readVringAvailBE);
-
 /** The codec of struct vring_avail on each ABI. */
-export const vringAvailCodec: PerAbi<Codec<VringAvail>> = { x86_64: vringAvailLE, i386: vringAvailLE, arm64: vringAvailLE, armhf: vringAvailLE, ppc64le: vringAvailLE, ppc64: vringAvailBE, powerpc: vringAvailBE, mips64el: vringAvailLE, mipsel: vringAvailLE, s390x: vringAvailBE, riscv64: vringAvailLE, parisc: vringAvailBE, sparc64: vringAvailBE, alpha: vringAvailLE, m68k: vringAvailBE, sh4: vringAvailLE, x32: vringAvailLE };
+export const vringAvailCodec: PerAbi<Codec<VringAvail>> = { x86_64: vringAvailLE, i386: vringAvailLE, arm64: vringAvailLE, armhf: vringAvailLE, ppc64le: vringAvailLE, ppc64: vringAvailLE, powerpc: vringAvailLE, mips64el: vringAvailLE, mipsel: vringAvailLE, s390x: vringAvailLE, riscv64: vringAvailLE, parisc: vringAvailLE, sparc64: vringAvailLE, alpha: vringAvailLE, m68k: vringAvailLE, sh4: vringAvailLE, x32: vringAvailLE };
 
 /**
  * One used descriptor chain; id is 32 bits for padding reasons.
@@ -370,7 +320,7 @@ export interface VringUsedElem {
   readonly len: number;
 }
 
-/** Writes struct vring_used_elem in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vring_used_elem in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVringUsedElemLE(view: DataView, at: number, v: VringUsedElem): void {
   if (v.id >>> 0 !== v.id) throw badValue('vring_used_elem.id', v.id, '__u32');
   view.setUint32(at, v.id, true);
@@ -378,7 +328,7 @@ export function writeVringUsedElemLE(view: DataView, at: number, v: VringUsedEle
   view.setUint32(at + 4, v.len, true);
 }
 
-/** Reads struct vring_used_elem in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vring_used_elem in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVringUsedElemLE(view: DataView, at: number): VringUsedElem {
   return {
     id: view.getUint32(at, true),
@@ -386,30 +336,11 @@ export function readVringUsedElemLE(view: DataView, at: number): VringUsedElem {
   };
 }
 
-/** struct vring_used_elem on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 8 bytes. */
+/** struct vring_used_elem on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 8 bytes. */
 export const vringUsedElemLE: Codec<VringUsedElem> = fixedCodec('struct vring_used_elem', 8, writeVringUsedElemLE, readVringUsedElemLE);
 
-/** Writes struct vring_used_elem in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVringUsedElemBE(view: DataView, at: number, v: VringUsedElem): void {
-  if (v.id >>> 0 !== v.id) throw badValue('vring_used_elem.id', v.id, '__u32');
-  view.setUint32(at, v.id, true);
-  if (v.len >>> 0 !== v.len) throw badValue('vring_used_elem.len', v.len, '__u32');
-  view.setUint32(at + 4, v.len, true);
-}
-
-/** Reads struct vring_used_elem in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVringUsedElemBE(view: DataView, at: number): VringUsedElem {
-  return {
-    id: view.getUint32(at, true),
-    len: view.getUint32(at + 4, true),
-  };
-}
-
-/** struct vring_used_elem on ppc64, powerpc, s390x, parisc, sparc64, m68k: 8 bytes. */
-export const vringUsedElemBE: Codec<VringUsedElem> = fixedCodec('struct vring_used_elem', 8, writeVringUsedElemBE, readVringUsedElemBE);
-
 /** The codec of struct vring_used_elem on each ABI. */
-export const vringUsedElemCodec: PerAbi<Codec<VringUsedElem>> = { x86_64: vringUsedElemLE, i386: vringUsedElemLE, arm64: vringUsedElemLE, armhf: vringUsedElemLE, ppc64le: vringUsedElemLE, ppc64: vringUsedElemBE, powerpc: vringUsedElemBE, mips64el: vringUsedElemLE, mipsel: vringUsedElemLE, s390x: vringUsedElemBE, riscv64: vringUsedElemLE, parisc: vringUsedElemBE, sparc64: vringUsedElemBE, alpha: vringUsedElemLE, m68k: vringUsedElemBE, sh4: vringUsedElemLE, x32: vringUsedElemLE };
+export const vringUsedElemCodec: PerAbi<Codec<VringUsedElem>> = { x86_64: vringUsedElemLE, i386: vringUsedElemLE, arm64: vringUsedElemLE, armhf: vringUsedElemLE, ppc64le: vringUsedElemLE, ppc64: vringUsedElemLE, powerpc: vringUsedElemLE, mips64el: vringUsedElemLE, mipsel: vringUsedElemLE, s390x: vringUsedElemLE, riscv64: vringUsedElemLE, parisc: vringUsedElemLE, sparc64: vringUsedElemLE, alpha: vringUsedElemLE, m68k: vringUsedElemLE, sh4: vringUsedElemLE, x32: vringUsedElemLE };
 
 /**
  * The split ring's used ring: the device returns chains it has finished with.
@@ -425,7 +356,7 @@ export interface VringUsed {
   readonly ring: readonly VringUsedElem[];
 }
 
-/** Writes struct vring_used in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vring_used in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVringUsedLE(view: DataView, at: number, v: VringUsed): void {
   if (BigInt.asUintN(16, v.flags) !== v.flags) throw badValue('vring_used.flags', v.flags, '__u16');
   view.setUint16(at, Number(v.flags), true);
@@ -436,7 +367,7 @@ export function writeVringUsedLE(view: DataView, at: number, v: VringUsed): void
   }
 }
 
-/** Reads struct vring_used in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vring_used in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVringUsedLE(view: DataView, at: number, end: number): VringUsed {
   const n = Math.floor((end - at - 4) / 8);
   return {
@@ -446,35 +377,11 @@ export function readVringUsedLE(view: DataView, at: number, end: number): VringU
   };
 }
 
-/** struct vring_used on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 4 bytes and 8 per element of ring. */
+/** struct vring_used on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 4 bytes and 8 per element of ring. */
 export const vringUsedLE: Codec<VringUsed> = flexCodec('struct vring_used', 4, 8, (v) => v.ring.length, writeVringUsedLE, readVringUsedLE);
 
-/** Writes struct vring_used in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVringUsedBE(view: DataView, at: number, v: VringUsed): void {
-  if (BigInt.asUintN(16, v.flags) !== v.flags) throw badValue('vring_used.flags', v.flags, '__u16');
-  view.setUint16(at, Number(v.flags), true);
-  if ((v.idx & 0xffff) !== v.idx) throw badValue('vring_used.idx', v.idx, '__u16');
-  view.setUint16(at + 2, v.idx, true);
-  for (let i = 0; i < v.ring.length; i++) {
-    writeVringUsedElemBE(view, at + 4 + 8 * i, v.ring[i]!);
-  }
-}
-
-/** Reads struct vring_used in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVringUsedBE(view: DataView, at: number, end: number): VringUsed {
-  const n = Math.floor((end - at - 4) / 8);
-  return {
-    flags: BigInt(view.getUint16(at, true)),
-    idx: view.getUint16(at + 2, true),
-    ring: Array.from({ length: n }, (_, i) => readVringUsedElemBE(view, at + 4 + 8 * i)),
-  };
-}
-
-/** struct vring_used on ppc64, powerpc, s390x, parisc, sparc64, m68k: 4 bytes and 8 per element of ring. */
-export const vringUsedBE: Codec<VringUsed> = flexCodec('struct vring_used', 4, 8, (v) => v.ring.length, writeVringUsedBE, readVringUsedBE);
-
 /** The codec of struct vring_used on each ABI. */
-export const vringUsedCodec: PerAbi<Codec<VringUsed>> = { x86_64: vringUsedLE, i386: vringUsedLE, arm64: vringUsedLE, armhf: vringUsedLE, ppc64le: vringUsedLE, ppc64: vringUsedBE, powerpc: vringUsedBE, mips64el: vringUsedLE, mipsel: vringUsedLE, s390x: vringUsedBE, riscv64: vringUsedLE, parisc: vringUsedBE, sparc64: vringUsedBE, alpha: vringUsedLE, m68k: vringUsedBE, sh4: vringUsedLE, x32: vringUsedLE };
+export const vringUsedCodec: PerAbi<Codec<VringUsed>> = { x86_64: vringUsedLE, i386: vringUsedLE, arm64: vringUsedLE, armhf: vringUsedLE, ppc64le: vringUsedLE, ppc64: vringUsedLE, powerpc: vringUsedLE, mips64el: vringUsedLE, mipsel: vringUsedLE, s390x: vringUsedLE, riscv64: vringUsedLE, parisc: vringUsedLE, sparc64: vringUsedLE, alpha: vringUsedLE, m68k: vringUsedLE, sh4: vringUsedLE, x32: vringUsedLE };
 
 /**
  * A split ring as the legacy helpers (vring_init) see it: its size and pointers to its three parts.
@@ -607,7 +514,7 @@ export interface VringPackedDescEvent {
   readonly flags: number;
 }
 
-/** Writes struct vring_packed_desc_event in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vring_packed_desc_event in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVringPackedDescEventLE(view: DataView, at: number, v: VringPackedDescEvent): void {
   if ((v.offWrap & 0xffff) !== v.offWrap) throw badValue('vring_packed_desc_event.off_wrap', v.offWrap, '__u16');
   view.setUint16(at, v.offWrap, true);
@@ -615,7 +522,7 @@ export function writeVringPackedDescEventLE(view: DataView, at: number, v: Vring
   view.setUint16(at + 2, v.flags, true);
 }
 
-/** Reads struct vring_packed_desc_event in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vring_packed_desc_event in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVringPackedDescEventLE(view: DataView, at: number): VringPackedDescEvent {
   return {
     offWrap: view.getUint16(at, true),
@@ -623,30 +530,11 @@ export function readVringPackedDescEventLE(view: DataView, at: number): VringPac
   };
 }
 
-/** struct vring_packed_desc_event on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 4 bytes. */
+/** struct vring_packed_desc_event on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 4 bytes. */
 export const vringPackedDescEventLE: Codec<VringPackedDescEvent> = fixedCodec('struct vring_packed_desc_event', 4, writeVringPackedDescEventLE, readVringPackedDescEventLE);
 
-/** Writes struct vring_packed_desc_event in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVringPackedDescEventBE(view: DataView, at: number, v: VringPackedDescEvent): void {
-  if ((v.offWrap & 0xffff) !== v.offWrap) throw badValue('vring_packed_desc_event.off_wrap', v.offWrap, '__u16');
-  view.setUint16(at, v.offWrap, true);
-  if ((v.flags & 0xffff) !== v.flags) throw badValue('vring_packed_desc_event.flags', v.flags, '__u16');
-  view.setUint16(at + 2, v.flags, true);
-}
-
-/** Reads struct vring_packed_desc_event in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVringPackedDescEventBE(view: DataView, at: number): VringPackedDescEvent {
-  return {
-    offWrap: view.getUint16(at, true),
-    flags: view.getUint16(at + 2, true),
-  };
-}
-
-/** struct vring_packed_desc_event on ppc64, powerpc, s390x, parisc, sparc64, m68k: 4 bytes. */
-export const vringPackedDescEventBE: Codec<VringPackedDescEvent> = fixedCodec('struct vring_packed_desc_event', 4, writeVringPackedDescEventBE, readVringPackedDescEventBE);
-
 /** The codec of struct vring_packed_desc_event on each ABI. */
-export const vringPackedDescEventCodec: PerAbi<Codec<VringPackedDescEvent>> = { x86_64: vringPackedDescEventLE, i386: vringPackedDescEventLE, arm64: vringPackedDescEventLE, armhf: vringPackedDescEventLE, ppc64le: vringPackedDescEventLE, ppc64: vringPackedDescEventBE, powerpc: vringPackedDescEventBE, mips64el: vringPackedDescEventLE, mipsel: vringPackedDescEventLE, s390x: vringPackedDescEventBE, riscv64: vringPackedDescEventLE, parisc: vringPackedDescEventBE, sparc64: vringPackedDescEventBE, alpha: vringPackedDescEventLE, m68k: vringPackedDescEventBE, sh4: vringPackedDescEventLE, x32: vringPackedDescEventLE };
+export const vringPackedDescEventCodec: PerAbi<Codec<VringPackedDescEvent>> = { x86_64: vringPackedDescEventLE, i386: vringPackedDescEventLE, arm64: vringPackedDescEventLE, armhf: vringPackedDescEventLE, ppc64le: vringPackedDescEventLE, ppc64: vringPackedDescEventLE, powerpc: vringPackedDescEventLE, mips64el: vringPackedDescEventLE, mipsel: vringPackedDescEventLE, s390x: vringPackedDescEventLE, riscv64: vringPackedDescEventLE, parisc: vringPackedDescEventLE, sparc64: vringPackedDescEventLE, alpha: vringPackedDescEventLE, m68k: vringPackedDescEventLE, sh4: vringPackedDescEventLE, x32: vringPackedDescEventLE };
 
 /**
  * A packed-ring descriptor, 16 bytes, always little-endian.
@@ -664,7 +552,7 @@ export interface VringPackedDesc {
   readonly flags: number;
 }
 
-/** Writes struct vring_packed_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct vring_packed_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVringPackedDescLE(view: DataView, at: number, v: VringPackedDesc): void {
   if (BigInt.asUintN(64, v.addr) !== v.addr) throw badValue('vring_packed_desc.addr', v.addr, '__u64');
   view.setBigUint64(at, v.addr, true);
@@ -676,7 +564,7 @@ export function writeVringPackedDescLE(view: DataView, at: number, v: VringPacke
   view.setUint16(at + 14, v.flags, true);
 }
 
-/** Reads struct vring_packed_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct vring_packed_desc in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVringPackedDescLE(view: DataView, at: number): VringPackedDesc {
   return {
     addr: view.getBigUint64(at, true),
@@ -686,33 +574,8 @@ export function readVringPackedDescLE(view: DataView, at: number): VringPackedDe
   };
 }
 
-/** struct vring_packed_desc on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes. */
+/** struct vring_packed_desc on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 16 bytes. */
 export const vringPackedDescLE: Codec<VringPackedDesc> = fixedCodec('struct vring_packed_desc', 16, writeVringPackedDescLE, readVringPackedDescLE);
 
-/** Writes struct vring_packed_desc in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVringPackedDescBE(view: DataView, at: number, v: VringPackedDesc): void {
-  if (BigInt.asUintN(64, v.addr) !== v.addr) throw badValue('vring_packed_desc.addr', v.addr, '__u64');
-  view.setBigUint64(at, v.addr, true);
-  if (v.len >>> 0 !== v.len) throw badValue('vring_packed_desc.len', v.len, '__u32');
-  view.setUint32(at + 8, v.len, true);
-  if ((v.id & 0xffff) !== v.id) throw badValue('vring_packed_desc.id', v.id, '__u16');
-  view.setUint16(at + 12, v.id, true);
-  if ((v.flags & 0xffff) !== v.flags) throw badValue('vring_packed_desc.flags', v.flags, '__u16');
-  view.setUint16(at + 14, v.flags, true);
-}
-
-/** Reads struct vring_packed_desc in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVringPackedDescBE(view: DataView, at: number): VringPackedDesc {
-  return {
-    addr: view.getBigUint64(at, true),
-    len: view.getUint32(at + 8, true),
-    id: view.getUint16(at + 12, true),
-    flags: view.getUint16(at + 14, true),
-  };
-}
-
-/** struct vring_packed_desc on ppc64, powerpc, s390x, parisc, sparc64, m68k: 16 bytes. */
-export const vringPackedDescBE: Codec<VringPackedDesc> = fixedCodec('struct vring_packed_desc', 16, writeVringPackedDescBE, readVringPackedDescBE);
-
 /** The codec of struct vring_packed_desc on each ABI. */
-export const vringPackedDescCodec: PerAbi<Codec<VringPackedDesc>> = { x86_64: vringPackedDescLE, i386: vringPackedDescLE, arm64: vringPackedDescLE, armhf: vringPackedDescLE, ppc64le: vringPackedDescLE, ppc64: vringPackedDescBE, powerpc: vringPackedDescBE, mips64el: vringPackedDescLE, mipsel: vringPackedDescLE, s390x: vringPackedDescBE, riscv64: vringPackedDescLE, parisc: vringPackedDescBE, sparc64: vringPackedDescBE, alpha: vringPackedDescLE, m68k: vringPackedDescBE, sh4: vringPackedDescLE, x32: vringPackedDescLE };
+export const vringPackedDescCodec: PerAbi<Codec<VringPackedDesc>> = { x86_64: vringPackedDescLE, i386: vringPackedDescLE, arm64: vringPackedDescLE, armhf: vringPackedDescLE, ppc64le: vringPackedDescLE, ppc64: vringPackedDescLE, powerpc: vringPackedDescLE, mips64el: vringPackedDescLE, mipsel: vringPackedDescLE, s390x: vringPackedDescLE, riscv64: vringPackedDescLE, parisc: vringPackedDescLE, sparc64: vringPackedDescLE, alpha: vringPackedDescLE, m68k: vringPackedDescLE, sh4: vringPackedDescLE, x32: vringPackedDescLE };

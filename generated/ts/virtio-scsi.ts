@@ -346,7 +346,7 @@ export interface VirtioScsiCmdReq {
   readonly cdb: Uint8Array;
 }
 
-/** Writes struct virtio_scsi_cmd_req in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_cmd_req in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiCmdReqLE(view: DataView, at: number, v: VirtioScsiCmdReq): void {
   putBytes(view, at, 8, v.lun, 'virtio_scsi_cmd_req.lun');
   if (BigInt.asUintN(64, v.tag) !== v.tag) throw badValue('virtio_scsi_cmd_req.tag', v.tag, '__u64');
@@ -360,7 +360,7 @@ export function writeVirtioScsiCmdReqLE(view: DataView, at: number, v: VirtioScs
   putBytes(view, at + 19, 32, v.cdb, 'virtio_scsi_cmd_req.cdb');
 }
 
-/** Reads struct virtio_scsi_cmd_req in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_cmd_req in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiCmdReqLE(view: DataView, at: number): VirtioScsiCmdReq {
   return {
     lun: getBytes(view, at, 8),
@@ -372,40 +372,11 @@ export function readVirtioScsiCmdReqLE(view: DataView, at: number): VirtioScsiCm
   };
 }
 
-/** struct virtio_scsi_cmd_req on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 51 bytes. */
+/** struct virtio_scsi_cmd_req on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 51 bytes. */
 export const virtioScsiCmdReqLE: Codec<VirtioScsiCmdReq> = fixedCodec('struct virtio_scsi_cmd_req', 51, writeVirtioScsiCmdReqLE, readVirtioScsiCmdReqLE);
 
-/** Writes struct virtio_scsi_cmd_req in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiCmdReqBE(view: DataView, at: number, v: VirtioScsiCmdReq): void {
-  putBytes(view, at, 8, v.lun, 'virtio_scsi_cmd_req.lun');
-  if (BigInt.asUintN(64, v.tag) !== v.tag) throw badValue('virtio_scsi_cmd_req.tag', v.tag, '__u64');
-  view.setBigUint64(at + 8, v.tag, true);
-  if ((v.taskAttr & 0xff) !== v.taskAttr) throw badValue('virtio_scsi_cmd_req.task_attr', v.taskAttr, '__u8');
-  view.setUint8(at + 16, v.taskAttr);
-  if ((v.prio & 0xff) !== v.prio) throw badValue('virtio_scsi_cmd_req.prio', v.prio, '__u8');
-  view.setUint8(at + 17, v.prio);
-  if ((v.crn & 0xff) !== v.crn) throw badValue('virtio_scsi_cmd_req.crn', v.crn, '__u8');
-  view.setUint8(at + 18, v.crn);
-  putBytes(view, at + 19, 32, v.cdb, 'virtio_scsi_cmd_req.cdb');
-}
-
-/** Reads struct virtio_scsi_cmd_req in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiCmdReqBE(view: DataView, at: number): VirtioScsiCmdReq {
-  return {
-    lun: getBytes(view, at, 8),
-    tag: view.getBigUint64(at + 8, true),
-    taskAttr: view.getUint8(at + 16),
-    prio: view.getUint8(at + 17),
-    crn: view.getUint8(at + 18),
-    cdb: getBytes(view, at + 19, 32),
-  };
-}
-
-/** struct virtio_scsi_cmd_req on ppc64, powerpc, s390x, parisc, sparc64, m68k: 51 bytes. */
-export const virtioScsiCmdReqBE: Codec<VirtioScsiCmdReq> = fixedCodec('struct virtio_scsi_cmd_req', 51, writeVirtioScsiCmdReqBE, readVirtioScsiCmdReqBE);
-
 /** The codec of struct virtio_scsi_cmd_req on each ABI. */
-export const virtioScsiCmdReqCodec: PerAbi<Codec<VirtioScsiCmdReq>> = { x86_64: virtioScsiCmdReqLE, i386: virtioScsiCmdReqLE, arm64: virtioScsiCmdReqLE, armhf: virtioScsiCmdReqLE, ppc64le: virtioScsiCmdReqLE, ppc64: virtioScsiCmdReqBE, powerpc: virtioScsiCmdReqBE, mips64el: virtioScsiCmdReqLE, mipsel: virtioScsiCmdReqLE, s390x: virtioScsiCmdReqBE, riscv64: virtioScsiCmdReqLE, parisc: virtioScsiCmdReqBE, sparc64: virtioScsiCmdReqBE, alpha: virtioScsiCmdReqLE, m68k: virtioScsiCmdReqBE, sh4: virtioScsiCmdReqLE, x32: virtioScsiCmdReqLE };
+export const virtioScsiCmdReqCodec: PerAbi<Codec<VirtioScsiCmdReq>> = { x86_64: virtioScsiCmdReqLE, i386: virtioScsiCmdReqLE, arm64: virtioScsiCmdReqLE, armhf: virtioScsiCmdReqLE, ppc64le: virtioScsiCmdReqLE, ppc64: virtioScsiCmdReqLE, powerpc: virtioScsiCmdReqLE, mips64el: virtioScsiCmdReqLE, mipsel: virtioScsiCmdReqLE, s390x: virtioScsiCmdReqLE, riscv64: virtioScsiCmdReqLE, parisc: virtioScsiCmdReqLE, sparc64: virtioScsiCmdReqLE, alpha: virtioScsiCmdReqLE, m68k: virtioScsiCmdReqLE, sh4: virtioScsiCmdReqLE, x32: virtioScsiCmdReqLE };
 
 /**
  * struct virtio_scsi_cmd_req_pi.
@@ -423,7 +394,7 @@ export interface VirtioScsiCmdReqPi {
   readonly cdb: Uint8Array;
 }
 
-/** Writes struct virtio_scsi_cmd_req_pi in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_cmd_req_pi in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiCmdReqPiLE(view: DataView, at: number, v: VirtioScsiCmdReqPi): void {
   putBytes(view, at, 8, v.lun, 'virtio_scsi_cmd_req_pi.lun');
   if (BigInt.asUintN(64, v.tag) !== v.tag) throw badValue('virtio_scsi_cmd_req_pi.tag', v.tag, '__u64');
@@ -441,7 +412,7 @@ export function writeVirtioScsiCmdReqPiLE(view: DataView, at: number, v: VirtioS
   putBytes(view, at + 27, 32, v.cdb, 'virtio_scsi_cmd_req_pi.cdb');
 }
 
-/** Reads struct virtio_scsi_cmd_req_pi in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_cmd_req_pi in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiCmdReqPiLE(view: DataView, at: number): VirtioScsiCmdReqPi {
   return {
     lun: getBytes(view, at, 8),
@@ -455,46 +426,11 @@ export function readVirtioScsiCmdReqPiLE(view: DataView, at: number): VirtioScsi
   };
 }
 
-/** struct virtio_scsi_cmd_req_pi on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 59 bytes. */
+/** struct virtio_scsi_cmd_req_pi on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 59 bytes. */
 export const virtioScsiCmdReqPiLE: Codec<VirtioScsiCmdReqPi> = fixedCodec('struct virtio_scsi_cmd_req_pi', 59, writeVirtioScsiCmdReqPiLE, readVirtioScsiCmdReqPiLE);
 
-/** Writes struct virtio_scsi_cmd_req_pi in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiCmdReqPiBE(view: DataView, at: number, v: VirtioScsiCmdReqPi): void {
-  putBytes(view, at, 8, v.lun, 'virtio_scsi_cmd_req_pi.lun');
-  if (BigInt.asUintN(64, v.tag) !== v.tag) throw badValue('virtio_scsi_cmd_req_pi.tag', v.tag, '__u64');
-  view.setBigUint64(at + 8, v.tag, true);
-  if ((v.taskAttr & 0xff) !== v.taskAttr) throw badValue('virtio_scsi_cmd_req_pi.task_attr', v.taskAttr, '__u8');
-  view.setUint8(at + 16, v.taskAttr);
-  if ((v.prio & 0xff) !== v.prio) throw badValue('virtio_scsi_cmd_req_pi.prio', v.prio, '__u8');
-  view.setUint8(at + 17, v.prio);
-  if ((v.crn & 0xff) !== v.crn) throw badValue('virtio_scsi_cmd_req_pi.crn', v.crn, '__u8');
-  view.setUint8(at + 18, v.crn);
-  if (v.piBytesout >>> 0 !== v.piBytesout) throw badValue('virtio_scsi_cmd_req_pi.pi_bytesout', v.piBytesout, '__u32');
-  view.setUint32(at + 19, v.piBytesout, true);
-  if (v.piBytesin >>> 0 !== v.piBytesin) throw badValue('virtio_scsi_cmd_req_pi.pi_bytesin', v.piBytesin, '__u32');
-  view.setUint32(at + 23, v.piBytesin, true);
-  putBytes(view, at + 27, 32, v.cdb, 'virtio_scsi_cmd_req_pi.cdb');
-}
-
-/** Reads struct virtio_scsi_cmd_req_pi in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiCmdReqPiBE(view: DataView, at: number): VirtioScsiCmdReqPi {
-  return {
-    lun: getBytes(view, at, 8),
-    tag: view.getBigUint64(at + 8, true),
-    taskAttr: view.getUint8(at + 16),
-    prio: view.getUint8(at + 17),
-    crn: view.getUint8(at + 18),
-    piBytesout: view.getUint32(at + 19, true),
-    piBytesin: view.getUint32(at + 23, true),
-    cdb: getBytes(view, at + 27, 32),
-  };
-}
-
-/** struct virtio_scsi_cmd_req_pi on ppc64, powerpc, s390x, parisc, sparc64, m68k: 59 bytes. */
-export const virtioScsiCmdReqPiBE: Codec<VirtioScsiCmdReqPi> = fixedCodec('struct virtio_scsi_cmd_req_pi', 59, writeVirtioScsiCmdReqPiBE, readVirtioScsiCmdReqPiBE);
-
 /** The codec of struct virtio_scsi_cmd_req_pi on each ABI. */
-export const virtioScsiCmdReqPiCodec: PerAbi<Codec<VirtioScsiCmdReqPi>> = { x86_64: virtioScsiCmdReqPiLE, i386: virtioScsiCmdReqPiLE, arm64: virtioScsiCmdReqPiLE, armhf: virtioScsiCmdReqPiLE, ppc64le: virtioScsiCmdReqPiLE, ppc64: virtioScsiCmdReqPiBE, powerpc: virtioScsiCmdReqPiBE, mips64el: virtioScsiCmdReqPiLE, mipsel: virtioScsiCmdReqPiLE, s390x: virtioScsiCmdReqPiBE, riscv64: virtioScsiCmdReqPiLE, parisc: virtioScsiCmdReqPiBE, sparc64: virtioScsiCmdReqPiBE, alpha: virtioScsiCmdReqPiLE, m68k: virtioScsiCmdReqPiBE, sh4: virtioScsiCmdReqPiLE, x32: virtioScsiCmdReqPiLE };
+export const virtioScsiCmdReqPiCodec: PerAbi<Codec<VirtioScsiCmdReqPi>> = { x86_64: virtioScsiCmdReqPiLE, i386: virtioScsiCmdReqPiLE, arm64: virtioScsiCmdReqPiLE, armhf: virtioScsiCmdReqPiLE, ppc64le: virtioScsiCmdReqPiLE, ppc64: virtioScsiCmdReqPiLE, powerpc: virtioScsiCmdReqPiLE, mips64el: virtioScsiCmdReqPiLE, mipsel: virtioScsiCmdReqPiLE, s390x: virtioScsiCmdReqPiLE, riscv64: virtioScsiCmdReqPiLE, parisc: virtioScsiCmdReqPiLE, sparc64: virtioScsiCmdReqPiLE, alpha: virtioScsiCmdReqPiLE, m68k: virtioScsiCmdReqPiLE, sh4: virtioScsiCmdReqPiLE, x32: virtioScsiCmdReqPiLE };
 
 /**
  * Response of a SCSI command.
@@ -510,7 +446,7 @@ export interface VirtioScsiCmdResp {
   readonly sense: Uint8Array;
 }
 
-/** Writes struct virtio_scsi_cmd_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_cmd_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiCmdRespLE(view: DataView, at: number, v: VirtioScsiCmdResp): void {
   if (v.senseLen >>> 0 !== v.senseLen) throw badValue('virtio_scsi_cmd_resp.sense_len', v.senseLen, '__u32');
   view.setUint32(at, v.senseLen, true);
@@ -525,7 +461,7 @@ export function writeVirtioScsiCmdRespLE(view: DataView, at: number, v: VirtioSc
   putBytes(view, at + 12, 96, v.sense, 'virtio_scsi_cmd_resp.sense');
 }
 
-/** Reads struct virtio_scsi_cmd_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_cmd_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiCmdRespLE(view: DataView, at: number): VirtioScsiCmdResp {
   return {
     senseLen: view.getUint32(at, true),
@@ -537,41 +473,11 @@ export function readVirtioScsiCmdRespLE(view: DataView, at: number): VirtioScsiC
   };
 }
 
-/** struct virtio_scsi_cmd_resp on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 108 bytes. */
+/** struct virtio_scsi_cmd_resp on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 108 bytes. */
 export const virtioScsiCmdRespLE: Codec<VirtioScsiCmdResp> = fixedCodec('struct virtio_scsi_cmd_resp', 108, writeVirtioScsiCmdRespLE, readVirtioScsiCmdRespLE);
 
-/** Writes struct virtio_scsi_cmd_resp in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiCmdRespBE(view: DataView, at: number, v: VirtioScsiCmdResp): void {
-  if (v.senseLen >>> 0 !== v.senseLen) throw badValue('virtio_scsi_cmd_resp.sense_len', v.senseLen, '__u32');
-  view.setUint32(at, v.senseLen, true);
-  if (v.resid >>> 0 !== v.resid) throw badValue('virtio_scsi_cmd_resp.resid', v.resid, '__u32');
-  view.setUint32(at + 4, v.resid, true);
-  if ((v.statusQualifier & 0xffff) !== v.statusQualifier) throw badValue('virtio_scsi_cmd_resp.status_qualifier', v.statusQualifier, '__u16');
-  view.setUint16(at + 8, v.statusQualifier, true);
-  if ((v.status & 0xff) !== v.status) throw badValue('virtio_scsi_cmd_resp.status', v.status, '__u8');
-  view.setUint8(at + 10, v.status);
-  if ((v.response & 0xff) !== v.response) throw badValue('virtio_scsi_cmd_resp.response', v.response, '__u8');
-  view.setUint8(at + 11, v.response);
-  putBytes(view, at + 12, 96, v.sense, 'virtio_scsi_cmd_resp.sense');
-}
-
-/** Reads struct virtio_scsi_cmd_resp in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiCmdRespBE(view: DataView, at: number): VirtioScsiCmdResp {
-  return {
-    senseLen: view.getUint32(at, true),
-    resid: view.getUint32(at + 4, true),
-    statusQualifier: view.getUint16(at + 8, true),
-    status: view.getUint8(at + 10),
-    response: view.getUint8(at + 11),
-    sense: getBytes(view, at + 12, 96),
-  };
-}
-
-/** struct virtio_scsi_cmd_resp on ppc64, powerpc, s390x, parisc, sparc64, m68k: 108 bytes. */
-export const virtioScsiCmdRespBE: Codec<VirtioScsiCmdResp> = fixedCodec('struct virtio_scsi_cmd_resp', 108, writeVirtioScsiCmdRespBE, readVirtioScsiCmdRespBE);
-
 /** The codec of struct virtio_scsi_cmd_resp on each ABI. */
-export const virtioScsiCmdRespCodec: PerAbi<Codec<VirtioScsiCmdResp>> = { x86_64: virtioScsiCmdRespLE, i386: virtioScsiCmdRespLE, arm64: virtioScsiCmdRespLE, armhf: virtioScsiCmdRespLE, ppc64le: virtioScsiCmdRespLE, ppc64: virtioScsiCmdRespBE, powerpc: virtioScsiCmdRespBE, mips64el: virtioScsiCmdRespLE, mipsel: virtioScsiCmdRespLE, s390x: virtioScsiCmdRespBE, riscv64: virtioScsiCmdRespLE, parisc: virtioScsiCmdRespBE, sparc64: virtioScsiCmdRespBE, alpha: virtioScsiCmdRespLE, m68k: virtioScsiCmdRespBE, sh4: virtioScsiCmdRespLE, x32: virtioScsiCmdRespLE };
+export const virtioScsiCmdRespCodec: PerAbi<Codec<VirtioScsiCmdResp>> = { x86_64: virtioScsiCmdRespLE, i386: virtioScsiCmdRespLE, arm64: virtioScsiCmdRespLE, armhf: virtioScsiCmdRespLE, ppc64le: virtioScsiCmdRespLE, ppc64: virtioScsiCmdRespLE, powerpc: virtioScsiCmdRespLE, mips64el: virtioScsiCmdRespLE, mipsel: virtioScsiCmdRespLE, s390x: virtioScsiCmdRespLE, riscv64: virtioScsiCmdRespLE, parisc: virtioScsiCmdRespLE, sparc64: virtioScsiCmdRespLE, alpha: virtioScsiCmdRespLE, m68k: virtioScsiCmdRespLE, sh4: virtioScsiCmdRespLE, x32: virtioScsiCmdRespLE };
 
 /**
  * struct virtio_scsi_ctrl_tmf_req.
@@ -585,7 +491,7 @@ export interface VirtioScsiCtrlTmfReq {
   readonly tag: bigint;
 }
 
-/** Writes struct virtio_scsi_ctrl_tmf_req in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_ctrl_tmf_req in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiCtrlTmfReqLE(view: DataView, at: number, v: VirtioScsiCtrlTmfReq): void {
   if (v.type >>> 0 !== v.type) throw badValue('virtio_scsi_ctrl_tmf_req.type', v.type, '__u32');
   view.setUint32(at, v.type, true);
@@ -596,7 +502,7 @@ export function writeVirtioScsiCtrlTmfReqLE(view: DataView, at: number, v: Virti
   view.setBigUint64(at + 16, v.tag, true);
 }
 
-/** Reads struct virtio_scsi_ctrl_tmf_req in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_ctrl_tmf_req in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiCtrlTmfReqLE(view: DataView, at: number): VirtioScsiCtrlTmfReq {
   return {
     type: view.getUint32(at, true),
@@ -606,35 +512,11 @@ export function readVirtioScsiCtrlTmfReqLE(view: DataView, at: number): VirtioSc
   };
 }
 
-/** struct virtio_scsi_ctrl_tmf_req on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 24 bytes. */
+/** struct virtio_scsi_ctrl_tmf_req on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 24 bytes. */
 export const virtioScsiCtrlTmfReqLE: Codec<VirtioScsiCtrlTmfReq> = fixedCodec('struct virtio_scsi_ctrl_tmf_req', 24, writeVirtioScsiCtrlTmfReqLE, readVirtioScsiCtrlTmfReqLE);
 
-/** Writes struct virtio_scsi_ctrl_tmf_req in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiCtrlTmfReqBE(view: DataView, at: number, v: VirtioScsiCtrlTmfReq): void {
-  if (v.type >>> 0 !== v.type) throw badValue('virtio_scsi_ctrl_tmf_req.type', v.type, '__u32');
-  view.setUint32(at, v.type, true);
-  if (v.subtype >>> 0 !== v.subtype) throw badValue('virtio_scsi_ctrl_tmf_req.subtype', v.subtype, '__u32');
-  view.setUint32(at + 4, v.subtype, true);
-  putBytes(view, at + 8, 8, v.lun, 'virtio_scsi_ctrl_tmf_req.lun');
-  if (BigInt.asUintN(64, v.tag) !== v.tag) throw badValue('virtio_scsi_ctrl_tmf_req.tag', v.tag, '__u64');
-  view.setBigUint64(at + 16, v.tag, true);
-}
-
-/** Reads struct virtio_scsi_ctrl_tmf_req in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiCtrlTmfReqBE(view: DataView, at: number): VirtioScsiCtrlTmfReq {
-  return {
-    type: view.getUint32(at, true),
-    subtype: view.getUint32(at + 4, true),
-    lun: getBytes(view, at + 8, 8),
-    tag: view.getBigUint64(at + 16, true),
-  };
-}
-
-/** struct virtio_scsi_ctrl_tmf_req on ppc64, powerpc, s390x, parisc, sparc64, m68k: 24 bytes. */
-export const virtioScsiCtrlTmfReqBE: Codec<VirtioScsiCtrlTmfReq> = fixedCodec('struct virtio_scsi_ctrl_tmf_req', 24, writeVirtioScsiCtrlTmfReqBE, readVirtioScsiCtrlTmfReqBE);
-
 /** The codec of struct virtio_scsi_ctrl_tmf_req on each ABI. */
-export const virtioScsiCtrlTmfReqCodec: PerAbi<Codec<VirtioScsiCtrlTmfReq>> = { x86_64: virtioScsiCtrlTmfReqLE, i386: virtioScsiCtrlTmfReqLE, arm64: virtioScsiCtrlTmfReqLE, armhf: virtioScsiCtrlTmfReqLE, ppc64le: virtioScsiCtrlTmfReqLE, ppc64: virtioScsiCtrlTmfReqBE, powerpc: virtioScsiCtrlTmfReqBE, mips64el: virtioScsiCtrlTmfReqLE, mipsel: virtioScsiCtrlTmfReqLE, s390x: virtioScsiCtrlTmfReqBE, riscv64: virtioScsiCtrlTmfReqLE, parisc: virtioScsiCtrlTmfReqBE, sparc64: virtioScsiCtrlTmfReqBE, alpha: virtioScsiCtrlTmfReqLE, m68k: virtioScsiCtrlTmfReqBE, sh4: virtioScsiCtrlTmfReqLE, x32: virtioScsiCtrlTmfReqLE };
+export const virtioScsiCtrlTmfReqCodec: PerAbi<Codec<VirtioScsiCtrlTmfReq>> = { x86_64: virtioScsiCtrlTmfReqLE, i386: virtioScsiCtrlTmfReqLE, arm64: virtioScsiCtrlTmfReqLE, armhf: virtioScsiCtrlTmfReqLE, ppc64le: virtioScsiCtrlTmfReqLE, ppc64: virtioScsiCtrlTmfReqLE, powerpc: virtioScsiCtrlTmfReqLE, mips64el: virtioScsiCtrlTmfReqLE, mipsel: virtioScsiCtrlTmfReqLE, s390x: virtioScsiCtrlTmfReqLE, riscv64: virtioScsiCtrlTmfReqLE, parisc: virtioScsiCtrlTmfReqLE, sparc64: virtioScsiCtrlTmfReqLE, alpha: virtioScsiCtrlTmfReqLE, m68k: virtioScsiCtrlTmfReqLE, sh4: virtioScsiCtrlTmfReqLE, x32: virtioScsiCtrlTmfReqLE };
 
 /**
  * struct virtio_scsi_ctrl_tmf_resp.
@@ -645,40 +527,24 @@ export interface VirtioScsiCtrlTmfResp {
   readonly response: number;
 }
 
-/** Writes struct virtio_scsi_ctrl_tmf_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_ctrl_tmf_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiCtrlTmfRespLE(view: DataView, at: number, v: VirtioScsiCtrlTmfResp): void {
   if ((v.response & 0xff) !== v.response) throw badValue('virtio_scsi_ctrl_tmf_resp.response', v.response, '__u8');
   view.setUint8(at, v.response);
 }
 
-/** Reads struct virtio_scsi_ctrl_tmf_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_ctrl_tmf_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiCtrlTmfRespLE(view: DataView, at: number): VirtioScsiCtrlTmfResp {
   return {
     response: view.getUint8(at),
   };
 }
 
-/** struct virtio_scsi_ctrl_tmf_resp on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 1 bytes. */
+/** struct virtio_scsi_ctrl_tmf_resp on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 1 bytes. */
 export const virtioScsiCtrlTmfRespLE: Codec<VirtioScsiCtrlTmfResp> = fixedCodec('struct virtio_scsi_ctrl_tmf_resp', 1, writeVirtioScsiCtrlTmfRespLE, readVirtioScsiCtrlTmfRespLE);
 
-/** Writes struct virtio_scsi_ctrl_tmf_resp in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiCtrlTmfRespBE(view: DataView, at: number, v: VirtioScsiCtrlTmfResp): void {
-  if ((v.response & 0xff) !== v.response) throw badValue('virtio_scsi_ctrl_tmf_resp.response', v.response, '__u8');
-  view.setUint8(at, v.response);
-}
-
-/** Reads struct virtio_scsi_ctrl_tmf_resp in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiCtrlTmfRespBE(view: DataView, at: number): VirtioScsiCtrlTmfResp {
-  return {
-    response: view.getUint8(at),
-  };
-}
-
-/** struct virtio_scsi_ctrl_tmf_resp on ppc64, powerpc, s390x, parisc, sparc64, m68k: 1 bytes. */
-export const virtioScsiCtrlTmfRespBE: Codec<VirtioScsiCtrlTmfResp> = fixedCodec('struct virtio_scsi_ctrl_tmf_resp', 1, writeVirtioScsiCtrlTmfRespBE, readVirtioScsiCtrlTmfRespBE);
-
 /** The codec of struct virtio_scsi_ctrl_tmf_resp on each ABI. */
-export const virtioScsiCtrlTmfRespCodec: PerAbi<Codec<VirtioScsiCtrlTmfResp>> = { x86_64: virtioScsiCtrlTmfRespLE, i386: virtioScsiCtrlTmfRespLE, arm64: virtioScsiCtrlTmfRespLE, armhf: virtioScsiCtrlTmfRespLE, ppc64le: virtioScsiCtrlTmfRespLE, ppc64: virtioScsiCtrlTmfRespBE, powerpc: virtioScsiCtrlTmfRespBE, mips64el: virtioScsiCtrlTmfRespLE, mipsel: virtioScsiCtrlTmfRespLE, s390x: virtioScsiCtrlTmfRespBE, riscv64: virtioScsiCtrlTmfRespLE, parisc: virtioScsiCtrlTmfRespBE, sparc64: virtioScsiCtrlTmfRespBE, alpha: virtioScsiCtrlTmfRespLE, m68k: virtioScsiCtrlTmfRespBE, sh4: virtioScsiCtrlTmfRespLE, x32: virtioScsiCtrlTmfRespLE };
+export const virtioScsiCtrlTmfRespCodec: PerAbi<Codec<VirtioScsiCtrlTmfResp>> = { x86_64: virtioScsiCtrlTmfRespLE, i386: virtioScsiCtrlTmfRespLE, arm64: virtioScsiCtrlTmfRespLE, armhf: virtioScsiCtrlTmfRespLE, ppc64le: virtioScsiCtrlTmfRespLE, ppc64: virtioScsiCtrlTmfRespLE, powerpc: virtioScsiCtrlTmfRespLE, mips64el: virtioScsiCtrlTmfRespLE, mipsel: virtioScsiCtrlTmfRespLE, s390x: virtioScsiCtrlTmfRespLE, riscv64: virtioScsiCtrlTmfRespLE, parisc: virtioScsiCtrlTmfRespLE, sparc64: virtioScsiCtrlTmfRespLE, alpha: virtioScsiCtrlTmfRespLE, m68k: virtioScsiCtrlTmfRespLE, sh4: virtioScsiCtrlTmfRespLE, x32: virtioScsiCtrlTmfRespLE };
 
 /**
  * struct virtio_scsi_ctrl_an_req.
@@ -691,7 +557,7 @@ export interface VirtioScsiCtrlAnReq {
   readonly eventRequested: number;
 }
 
-/** Writes struct virtio_scsi_ctrl_an_req in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_ctrl_an_req in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiCtrlAnReqLE(view: DataView, at: number, v: VirtioScsiCtrlAnReq): void {
   if (v.type >>> 0 !== v.type) throw badValue('virtio_scsi_ctrl_an_req.type', v.type, '__u32');
   view.setUint32(at, v.type, true);
@@ -700,7 +566,7 @@ export function writeVirtioScsiCtrlAnReqLE(view: DataView, at: number, v: Virtio
   view.setUint32(at + 12, v.eventRequested, true);
 }
 
-/** Reads struct virtio_scsi_ctrl_an_req in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_ctrl_an_req in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiCtrlAnReqLE(view: DataView, at: number): VirtioScsiCtrlAnReq {
   return {
     type: view.getUint32(at, true),
@@ -709,32 +575,11 @@ export function readVirtioScsiCtrlAnReqLE(view: DataView, at: number): VirtioScs
   };
 }
 
-/** struct virtio_scsi_ctrl_an_req on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes. */
+/** struct virtio_scsi_ctrl_an_req on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 16 bytes. */
 export const virtioScsiCtrlAnReqLE: Codec<VirtioScsiCtrlAnReq> = fixedCodec('struct virtio_scsi_ctrl_an_req', 16, writeVirtioScsiCtrlAnReqLE, readVirtioScsiCtrlAnReqLE);
 
-/** Writes struct virtio_scsi_ctrl_an_req in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiCtrlAnReqBE(view: DataView, at: number, v: VirtioScsiCtrlAnReq): void {
-  if (v.type >>> 0 !== v.type) throw badValue('virtio_scsi_ctrl_an_req.type', v.type, '__u32');
-  view.setUint32(at, v.type, true);
-  putBytes(view, at + 4, 8, v.lun, 'virtio_scsi_ctrl_an_req.lun');
-  if (v.eventRequested >>> 0 !== v.eventRequested) throw badValue('virtio_scsi_ctrl_an_req.event_requested', v.eventRequested, '__u32');
-  view.setUint32(at + 12, v.eventRequested, true);
-}
-
-/** Reads struct virtio_scsi_ctrl_an_req in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiCtrlAnReqBE(view: DataView, at: number): VirtioScsiCtrlAnReq {
-  return {
-    type: view.getUint32(at, true),
-    lun: getBytes(view, at + 4, 8),
-    eventRequested: view.getUint32(at + 12, true),
-  };
-}
-
-/** struct virtio_scsi_ctrl_an_req on ppc64, powerpc, s390x, parisc, sparc64, m68k: 16 bytes. */
-export const virtioScsiCtrlAnReqBE: Codec<VirtioScsiCtrlAnReq> = fixedCodec('struct virtio_scsi_ctrl_an_req', 16, writeVirtioScsiCtrlAnReqBE, readVirtioScsiCtrlAnReqBE);
-
 /** The codec of struct virtio_scsi_ctrl_an_req on each ABI. */
-export const virtioScsiCtrlAnReqCodec: PerAbi<Codec<VirtioScsiCtrlAnReq>> = { x86_64: virtioScsiCtrlAnReqLE, i386: virtioScsiCtrlAnReqLE, arm64: virtioScsiCtrlAnReqLE, armhf: virtioScsiCtrlAnReqLE, ppc64le: virtioScsiCtrlAnReqLE, ppc64: virtioScsiCtrlAnReqBE, powerpc: virtioScsiCtrlAnReqBE, mips64el: virtioScsiCtrlAnReqLE, mipsel: virtioScsiCtrlAnReqLE, s390x: virtioScsiCtrlAnReqBE, riscv64: virtioScsiCtrlAnReqLE, parisc: virtioScsiCtrlAnReqBE, sparc64: virtioScsiCtrlAnReqBE, alpha: virtioScsiCtrlAnReqLE, m68k: virtioScsiCtrlAnReqBE, sh4: virtioScsiCtrlAnReqLE, x32: virtioScsiCtrlAnReqLE };
+export const virtioScsiCtrlAnReqCodec: PerAbi<Codec<VirtioScsiCtrlAnReq>> = { x86_64: virtioScsiCtrlAnReqLE, i386: virtioScsiCtrlAnReqLE, arm64: virtioScsiCtrlAnReqLE, armhf: virtioScsiCtrlAnReqLE, ppc64le: virtioScsiCtrlAnReqLE, ppc64: virtioScsiCtrlAnReqLE, powerpc: virtioScsiCtrlAnReqLE, mips64el: virtioScsiCtrlAnReqLE, mipsel: virtioScsiCtrlAnReqLE, s390x: virtioScsiCtrlAnReqLE, riscv64: virtioScsiCtrlAnReqLE, parisc: virtioScsiCtrlAnReqLE, sparc64: virtioScsiCtrlAnReqLE, alpha: virtioScsiCtrlAnReqLE, m68k: virtioScsiCtrlAnReqLE, sh4: virtioScsiCtrlAnReqLE, x32: virtioScsiCtrlAnReqLE };
 
 /**
  * struct virtio_scsi_ctrl_an_resp.
@@ -746,7 +591,7 @@ export interface VirtioScsiCtrlAnResp {
   readonly response: number;
 }
 
-/** Writes struct virtio_scsi_ctrl_an_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_ctrl_an_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiCtrlAnRespLE(view: DataView, at: number, v: VirtioScsiCtrlAnResp): void {
   if (v.eventActual >>> 0 !== v.eventActual) throw badValue('virtio_scsi_ctrl_an_resp.event_actual', v.eventActual, '__u32');
   view.setUint32(at, v.eventActual, true);
@@ -754,7 +599,7 @@ export function writeVirtioScsiCtrlAnRespLE(view: DataView, at: number, v: Virti
   view.setUint8(at + 4, v.response);
 }
 
-/** Reads struct virtio_scsi_ctrl_an_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_ctrl_an_resp in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiCtrlAnRespLE(view: DataView, at: number): VirtioScsiCtrlAnResp {
   return {
     eventActual: view.getUint32(at, true),
@@ -762,30 +607,11 @@ export function readVirtioScsiCtrlAnRespLE(view: DataView, at: number): VirtioSc
   };
 }
 
-/** struct virtio_scsi_ctrl_an_resp on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 5 bytes. */
+/** struct virtio_scsi_ctrl_an_resp on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 5 bytes. */
 export const virtioScsiCtrlAnRespLE: Codec<VirtioScsiCtrlAnResp> = fixedCodec('struct virtio_scsi_ctrl_an_resp', 5, writeVirtioScsiCtrlAnRespLE, readVirtioScsiCtrlAnRespLE);
 
-/** Writes struct virtio_scsi_ctrl_an_resp in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiCtrlAnRespBE(view: DataView, at: number, v: VirtioScsiCtrlAnResp): void {
-  if (v.eventActual >>> 0 !== v.eventActual) throw badValue('virtio_scsi_ctrl_an_resp.event_actual', v.eventActual, '__u32');
-  view.setUint32(at, v.eventActual, true);
-  if ((v.response & 0xff) !== v.response) throw badValue('virtio_scsi_ctrl_an_resp.response', v.response, '__u8');
-  view.setUint8(at + 4, v.response);
-}
-
-/** Reads struct virtio_scsi_ctrl_an_resp in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiCtrlAnRespBE(view: DataView, at: number): VirtioScsiCtrlAnResp {
-  return {
-    eventActual: view.getUint32(at, true),
-    response: view.getUint8(at + 4),
-  };
-}
-
-/** struct virtio_scsi_ctrl_an_resp on ppc64, powerpc, s390x, parisc, sparc64, m68k: 5 bytes. */
-export const virtioScsiCtrlAnRespBE: Codec<VirtioScsiCtrlAnResp> = fixedCodec('struct virtio_scsi_ctrl_an_resp', 5, writeVirtioScsiCtrlAnRespBE, readVirtioScsiCtrlAnRespBE);
-
 /** The codec of struct virtio_scsi_ctrl_an_resp on each ABI. */
-export const virtioScsiCtrlAnRespCodec: PerAbi<Codec<VirtioScsiCtrlAnResp>> = { x86_64: virtioScsiCtrlAnRespLE, i386: virtioScsiCtrlAnRespLE, arm64: virtioScsiCtrlAnRespLE, armhf: virtioScsiCtrlAnRespLE, ppc64le: virtioScsiCtrlAnRespLE, ppc64: virtioScsiCtrlAnRespBE, powerpc: virtioScsiCtrlAnRespBE, mips64el: virtioScsiCtrlAnRespLE, mipsel: virtioScsiCtrlAnRespLE, s390x: virtioScsiCtrlAnRespBE, riscv64: virtioScsiCtrlAnRespLE, parisc: virtioScsiCtrlAnRespBE, sparc64: virtioScsiCtrlAnRespBE, alpha: virtioScsiCtrlAnRespLE, m68k: virtioScsiCtrlAnRespBE, sh4: virtioScsiCtrlAnRespLE, x32: virtioScsiCtrlAnRespLE };
+export const virtioScsiCtrlAnRespCodec: PerAbi<Codec<VirtioScsiCtrlAnResp>> = { x86_64: virtioScsiCtrlAnRespLE, i386: virtioScsiCtrlAnRespLE, arm64: virtioScsiCtrlAnRespLE, armhf: virtioScsiCtrlAnRespLE, ppc64le: virtioScsiCtrlAnRespLE, ppc64: virtioScsiCtrlAnRespLE, powerpc: virtioScsiCtrlAnRespLE, mips64el: virtioScsiCtrlAnRespLE, mipsel: virtioScsiCtrlAnRespLE, s390x: virtioScsiCtrlAnRespLE, riscv64: virtioScsiCtrlAnRespLE, parisc: virtioScsiCtrlAnRespLE, sparc64: virtioScsiCtrlAnRespLE, alpha: virtioScsiCtrlAnRespLE, m68k: virtioScsiCtrlAnRespLE, sh4: virtioScsiCtrlAnRespLE, x32: virtioScsiCtrlAnRespLE };
 
 /**
  * An event reported on the event queue.
@@ -798,7 +624,7 @@ export interface VirtioScsiEvent {
   readonly reason: number;
 }
 
-/** Writes struct virtio_scsi_event in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_event in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiEventLE(view: DataView, at: number, v: VirtioScsiEvent): void {
   if (v.event >>> 0 !== v.event) throw badValue('virtio_scsi_event.event', v.event, '__u32');
   view.setUint32(at, v.event, true);
@@ -807,7 +633,7 @@ export function writeVirtioScsiEventLE(view: DataView, at: number, v: VirtioScsi
   view.setUint32(at + 12, v.reason, true);
 }
 
-/** Reads struct virtio_scsi_event in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_event in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiEventLE(view: DataView, at: number): VirtioScsiEvent {
   return {
     event: view.getUint32(at, true),
@@ -816,32 +642,11 @@ export function readVirtioScsiEventLE(view: DataView, at: number): VirtioScsiEve
   };
 }
 
-/** struct virtio_scsi_event on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 16 bytes. */
+/** struct virtio_scsi_event on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 16 bytes. */
 export const virtioScsiEventLE: Codec<VirtioScsiEvent> = fixedCodec('struct virtio_scsi_event', 16, writeVirtioScsiEventLE, readVirtioScsiEventLE);
 
-/** Writes struct virtio_scsi_event in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiEventBE(view: DataView, at: number, v: VirtioScsiEvent): void {
-  if (v.event >>> 0 !== v.event) throw badValue('virtio_scsi_event.event', v.event, '__u32');
-  view.setUint32(at, v.event, true);
-  putBytes(view, at + 4, 8, v.lun, 'virtio_scsi_event.lun');
-  if (v.reason >>> 0 !== v.reason) throw badValue('virtio_scsi_event.reason', v.reason, '__u32');
-  view.setUint32(at + 12, v.reason, true);
-}
-
-/** Reads struct virtio_scsi_event in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiEventBE(view: DataView, at: number): VirtioScsiEvent {
-  return {
-    event: view.getUint32(at, true),
-    lun: getBytes(view, at + 4, 8),
-    reason: view.getUint32(at + 12, true),
-  };
-}
-
-/** struct virtio_scsi_event on ppc64, powerpc, s390x, parisc, sparc64, m68k: 16 bytes. */
-export const virtioScsiEventBE: Codec<VirtioScsiEvent> = fixedCodec('struct virtio_scsi_event', 16, writeVirtioScsiEventBE, readVirtioScsiEventBE);
-
 /** The codec of struct virtio_scsi_event on each ABI. */
-export const virtioScsiEventCodec: PerAbi<Codec<VirtioScsiEvent>> = { x86_64: virtioScsiEventLE, i386: virtioScsiEventLE, arm64: virtioScsiEventLE, armhf: virtioScsiEventLE, ppc64le: virtioScsiEventLE, ppc64: virtioScsiEventBE, powerpc: virtioScsiEventBE, mips64el: virtioScsiEventLE, mipsel: virtioScsiEventLE, s390x: virtioScsiEventBE, riscv64: virtioScsiEventLE, parisc: virtioScsiEventBE, sparc64: virtioScsiEventBE, alpha: virtioScsiEventLE, m68k: virtioScsiEventBE, sh4: virtioScsiEventLE, x32: virtioScsiEventLE };
+export const virtioScsiEventCodec: PerAbi<Codec<VirtioScsiEvent>> = { x86_64: virtioScsiEventLE, i386: virtioScsiEventLE, arm64: virtioScsiEventLE, armhf: virtioScsiEventLE, ppc64le: virtioScsiEventLE, ppc64: virtioScsiEventLE, powerpc: virtioScsiEventLE, mips64el: virtioScsiEventLE, mipsel: virtioScsiEventLE, s390x: virtioScsiEventLE, riscv64: virtioScsiEventLE, parisc: virtioScsiEventLE, sparc64: virtioScsiEventLE, alpha: virtioScsiEventLE, m68k: virtioScsiEventLE, sh4: virtioScsiEventLE, x32: virtioScsiEventLE };
 
 /**
  * Config space of the virtio SCSI device.
@@ -861,7 +666,7 @@ export interface VirtioScsiConfig {
   readonly maxLun: number;
 }
 
-/** Writes struct virtio_scsi_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 at view[at...]; the bytes must be zero. */
+/** Writes struct virtio_scsi_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 at view[at...]; the bytes must be zero. */
 export function writeVirtioScsiConfigLE(view: DataView, at: number, v: VirtioScsiConfig): void {
   if (v.numQueues >>> 0 !== v.numQueues) throw badValue('virtio_scsi_config.num_queues', v.numQueues, '__u32');
   view.setUint32(at, v.numQueues, true);
@@ -885,7 +690,7 @@ export function writeVirtioScsiConfigLE(view: DataView, at: number, v: VirtioScs
   view.setUint32(at + 32, v.maxLun, true);
 }
 
-/** Reads struct virtio_scsi_config in the layout of x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32 from view[at...]. */
+/** Reads struct virtio_scsi_config in the layout of x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32 from view[at...]. */
 export function readVirtioScsiConfigLE(view: DataView, at: number): VirtioScsiConfig {
   return {
     numQueues: view.getUint32(at, true),
@@ -901,51 +706,8 @@ export function readVirtioScsiConfigLE(view: DataView, at: number): VirtioScsiCo
   };
 }
 
-/** struct virtio_scsi_config on x86_64, i386, arm64, armhf, ppc64le, mips64el, mipsel, riscv64, alpha, sh4, x32: 36 bytes. */
+/** struct virtio_scsi_config on x86_64, i386, arm64, armhf, ppc64le, ppc64, powerpc, mips64el, mipsel, s390x, riscv64, parisc, sparc64, alpha, m68k, sh4, x32: 36 bytes. */
 export const virtioScsiConfigLE: Codec<VirtioScsiConfig> = fixedCodec('struct virtio_scsi_config', 36, writeVirtioScsiConfigLE, readVirtioScsiConfigLE);
 
-/** Writes struct virtio_scsi_config in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k at view[at...]; the bytes must be zero. */
-export function writeVirtioScsiConfigBE(view: DataView, at: number, v: VirtioScsiConfig): void {
-  if (v.numQueues >>> 0 !== v.numQueues) throw badValue('virtio_scsi_config.num_queues', v.numQueues, '__u32');
-  view.setUint32(at, v.numQueues, true);
-  if (v.segMax >>> 0 !== v.segMax) throw badValue('virtio_scsi_config.seg_max', v.segMax, '__u32');
-  view.setUint32(at + 4, v.segMax, true);
-  if (v.maxSectors >>> 0 !== v.maxSectors) throw badValue('virtio_scsi_config.max_sectors', v.maxSectors, '__u32');
-  view.setUint32(at + 8, v.maxSectors, true);
-  if (v.cmdPerLun >>> 0 !== v.cmdPerLun) throw badValue('virtio_scsi_config.cmd_per_lun', v.cmdPerLun, '__u32');
-  view.setUint32(at + 12, v.cmdPerLun, true);
-  if (v.eventInfoSize >>> 0 !== v.eventInfoSize) throw badValue('virtio_scsi_config.event_info_size', v.eventInfoSize, '__u32');
-  view.setUint32(at + 16, v.eventInfoSize, true);
-  if (v.senseSize >>> 0 !== v.senseSize) throw badValue('virtio_scsi_config.sense_size', v.senseSize, '__u32');
-  view.setUint32(at + 20, v.senseSize, true);
-  if (v.cdbSize >>> 0 !== v.cdbSize) throw badValue('virtio_scsi_config.cdb_size', v.cdbSize, '__u32');
-  view.setUint32(at + 24, v.cdbSize, true);
-  if ((v.maxChannel & 0xffff) !== v.maxChannel) throw badValue('virtio_scsi_config.max_channel', v.maxChannel, '__u16');
-  view.setUint16(at + 28, v.maxChannel, true);
-  if ((v.maxTarget & 0xffff) !== v.maxTarget) throw badValue('virtio_scsi_config.max_target', v.maxTarget, '__u16');
-  view.setUint16(at + 30, v.maxTarget, true);
-  if (v.maxLun >>> 0 !== v.maxLun) throw badValue('virtio_scsi_config.max_lun', v.maxLun, '__u32');
-  view.setUint32(at + 32, v.maxLun, true);
-}
-
-/** Reads struct virtio_scsi_config in the layout of ppc64, powerpc, s390x, parisc, sparc64, m68k from view[at...]. */
-export function readVirtioScsiConfigBE(view: DataView, at: number): VirtioScsiConfig {
-  return {
-    numQueues: view.getUint32(at, true),
-    segMax: view.getUint32(at + 4, true),
-    maxSectors: view.getUint32(at + 8, true),
-    cmdPerLun: view.getUint32(at + 12, true),
-    eventInfoSize: view.getUint32(at + 16, true),
-    senseSize: view.getUint32(at + 20, true),
-    cdbSize: view.getUint32(at + 24, true),
-    maxChannel: view.getUint16(at + 28, true),
-    maxTarget: view.getUint16(at + 30, true),
-    maxLun: view.getUint32(at + 32, true),
-  };
-}
-
-/** struct virtio_scsi_config on ppc64, powerpc, s390x, parisc, sparc64, m68k: 36 bytes. */
-export const virtioScsiConfigBE: Codec<VirtioScsiConfig> = fixedCodec('struct virtio_scsi_config', 36, writeVirtioScsiConfigBE, readVirtioScsiConfigBE);
-
 /** The codec of struct virtio_scsi_config on each ABI. */
-export const virtioScsiConfigCodec: PerAbi<Codec<VirtioScsiConfig>> = { x86_64: virtioScsiConfigLE, i386: virtioScsiConfigLE, arm64: virtioScsiConfigLE, armhf: virtioScsiConfigLE, ppc64le: virtioScsiConfigLE, ppc64: virtioScsiConfigBE, powerpc: virtioScsiConfigBE, mips64el: virtioScsiConfigLE, mipsel: virtioScsiConfigLE, s390x: virtioScsiConfigBE, riscv64: virtioScsiConfigLE, parisc: virtioScsiConfigBE, sparc64: virtioScsiConfigBE, alpha: virtioScsiConfigLE, m68k: virtioScsiConfigBE, sh4: virtioScsiConfigLE, x32: virtioScsiConfigLE };
+export const virtioScsiConfigCodec: PerAbi<Codec<VirtioScsiConfig>> = { x86_64: virtioScsiConfigLE, i386: virtioScsiConfigLE, arm64: virtioScsiConfigLE, armhf: virtioScsiConfigLE, ppc64le: virtioScsiConfigLE, ppc64: virtioScsiConfigLE, powerpc: virtioScsiConfigLE, mips64el: virtioScsiConfigLE, mipsel: virtioScsiConfigLE, s390x: virtioScsiConfigLE, riscv64: virtioScsiConfigLE, parisc: virtioScsiConfigLE, sparc64: virtioScsiConfigLE, alpha: virtioScsiConfigLE, m68k: virtioScsiConfigLE, sh4: virtioScsiConfigLE, x32: virtioScsiConfigLE };

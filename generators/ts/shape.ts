@@ -34,6 +34,11 @@ export interface Shape {
   readonly key: string;
   readonly union: boolean;
   readonly size: number;
+  /**
+   * The ABI's byte order where some multi-byte scalar (here or in a nested type) follows it;
+   * false when every one has a fixed order (__le, __virtio), so big- and little-endian ABIs
+   * share one codec.
+   */
   readonly bigEndian: boolean;
   readonly children: readonly Node[];
   /** The flexible array at the end, if any (a direct child). */
@@ -125,10 +130,22 @@ function buildShape(view: AbiView, abi: Abi, key: string): Shape {
     key,
     union: entry.item.kind === 'union',
     size: r.layout.size,
-    bigEndian: abi.bigEndian,
+    bigEndian: abi.bigEndian && followsAbiOrder(view, abi, children),
     children,
     ...(r.layout.flexible && last ? { flex: last } : {}),
   };
+}
+
+/** Whether any multi-byte scalar among the nodes (nested types included) is in the ABI's byte order. */
+function followsAbiOrder(view: AbiView, abi: Abi, nodes: readonly Node[]): boolean {
+  return nodes.some((n) => {
+    switch (n.kind) {
+      case 'scalar': return n.scalar.size > 1 && n.scalar.order === undefined;
+      case 'inline': return followsAbiOrder(view, abi, n.children);
+      case 'type': return followsAbiOrder(view, abi, shapeOf(view, abi, n.key).children);
+      default: return false;
+    }
+  });
 }
 
 /** Two ABIs share a codec when their shapes agree in every offset, size and byte order. */
