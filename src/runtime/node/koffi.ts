@@ -4,8 +4,8 @@
 // with koffi.errno() in the statement after the call: koffi's synchronous path converts the
 // result without a libc call in between, and this module calls nothing else before reading it.
 import { constants } from 'node:os';
-import koffi, { type LibraryHandle } from 'koffi';
 import { genericErrnoName } from '../errno.ts';
+import { lastErrno, loadLibc } from './libc.ts';
 import type { IoctlArg, IoctlCall, Transport } from '../transport.ts';
 
 export interface KoffiTransport extends Transport {
@@ -14,31 +14,6 @@ export interface KoffiTransport extends Transport {
   pollIn(fd: number, timeoutMs: number): number;
   /** ioctl on koffi's worker thread (errno captured there); for calls that may block. */
   ioctlAsync(fd: number, request: number, arg: IoctlArg): Promise<number>;
-}
-
-type KoffiFunction = ReturnType<LibraryHandle['func']>;
-
-type Native = {
-  ioctl: KoffiFunction;
-  read: KoffiFunction;
-  write: KoffiFunction;
-  poll: KoffiFunction;
-};
-
-let native: Native | undefined;
-
-/** libc of this process (koffi.load(null): the symbols already loaded, glibc or musl alike). */
-function loadNative(): Native {
-  if (native) return native;
-  if (process.platform !== 'linux') throw new Error(`ioctl-abi/runtime/node: the kernel transport needs Linux (this is ${process.platform})`);
-  const libc = koffi.load(null);
-  native = {
-    ioctl: libc.func('int ioctl(int fd, unsigned long request, void *arg)'),
-    read: libc.func('long read(int fd, void *buf, unsigned long count)'),
-    write: libc.func('long write(int fd, void *buf, unsigned long count)'),
-    poll: libc.func('int poll(void *fds, unsigned long nfds, int timeout)'),
-  };
-  return native;
 }
 
 /** errno number -> name on this machine (Node's table is the platform's own), kernel-internal ones from the generic table. */
@@ -51,7 +26,7 @@ const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** The process's kernel transport (one per process; koffi and libc are loaded on first use). */
 export function koffiTransport(): KoffiTransport {
   if (shared) return shared;
-  const { ioctl, read, write, poll } = loadNative();
+  const { ioctl, read, write, poll } = loadLibc();
   // pollfd: int fd; short events; short revents (host byte order)
   const pollfd = new Uint8Array(8);
   const pollView = new DataView(pollfd.buffer);
@@ -59,29 +34,29 @@ export function koffiTransport(): KoffiTransport {
   shared = {
     ioctl(fd, request, arg) {
       const r = ioctl(fd, request, arg) as number;
-      return r < 0 ? -koffi.errno() : r;
+      return r < 0 ? lastErrno() : r;
     },
     read(fd, buf) {
       const r = read(fd, buf, buf.length) as number;
-      return r < 0 ? -koffi.errno() : r;
+      return r < 0 ? lastErrno() : r;
     },
     write(fd, buf) {
       const r = write(fd, buf, buf.length) as number;
-      return r < 0 ? -koffi.errno() : r;
+      return r < 0 ? lastErrno() : r;
     },
     pollIn(fd, timeoutMs) {
       pollView.setInt32(0, fd, isLittleEndian);
       pollView.setInt16(4, POLLIN, isLittleEndian);
       pollView.setInt16(6, 0, isLittleEndian);
       const r = poll(pollfd, 1, timeoutMs) as number;
-      return r < 0 ? -koffi.errno() : r;
+      return r < 0 ? lastErrno() : r;
     },
     ioctlAsync(fd, request, arg) {
       return new Promise((resolve, reject) => {
         ioctl.async(fd, request, arg, (err: unknown, r: number) => {
           // koffi restores the worker's errno for the duration of this callback
           if (err) reject(err as Error);
-          else resolve(r < 0 ? -koffi.errno() : r);
+          else resolve(r < 0 ? lastErrno() : r);
         });
       });
     },

@@ -1,12 +1,13 @@
-// The libc calls behind the unix socket, guest memory and eventfds, bound once through koffi, and
-// the few numbers that differ between Linux architectures. Struct layouts (msghdr, cmsghdr) are
-// computed from the platform's own sizes (koffi's sizeof of size_t and pointers), not written
-// down per architecture.
+// The libc calls behind the kernel transport, the unix socket, guest memory and eventfds, bound
+// once through koffi, and the few numbers that differ between Linux architectures. Struct
+// layouts (msghdr, cmsghdr) are computed from the platform's own sizes (koffi's sizeof of size_t
+// and pointers), not written down per architecture.
 import koffi, { type LibraryHandle } from 'koffi';
 
 type KoffiFunction = ReturnType<LibraryHandle['func']>;
 
 export interface Libc {
+  ioctl: KoffiFunction;
   socket: KoffiFunction;
   connect: KoffiFunction;
   socketpair: KoffiFunction;
@@ -27,9 +28,11 @@ let libc: Libc | undefined;
 
 export function loadLibc(): Libc {
   if (libc) return libc;
-  if (process.platform !== 'linux') throw new Error(`ioctl-abi/runtime/node: unix sockets with fd passing need Linux (this is ${process.platform})`);
+  if (process.platform !== 'linux') throw new Error(`ioctl-abi/runtime/node: the kernel transport, unix sockets and guest memory need Linux (this is ${process.platform})`);
+  // libc of this process (koffi.load(null): the symbols already loaded, glibc or musl alike).
   const lib = koffi.load(null);
   libc = {
+    ioctl: lib.func('int ioctl(int fd, unsigned long request, void *arg)'),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     connect: lib.func('int connect(int fd, void *addr, uint32_t len)'),
     socketpair: lib.func('int socketpair(int domain, int type, int protocol, _Out_ int *fds)'),
