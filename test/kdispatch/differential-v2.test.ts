@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openOk, viewAt } from '../support/spec.ts';
-import { argBytes, randomWorld, rng } from './args.ts';
+import { argBytes, rng } from './args.ts';
 import { hex, mdevV2Target, parseResult, ROOT, runner, runScript, X86_64 } from './build.ts';
 import { callLine, cmdOf, expected, profileBehaviour, worldScript, type Call, type World } from './calls.ts';
 import { passing } from './search.ts';
+import { newTally, outcomeSummary, runWalk, walkArb, type Step } from './walk.ts';
 
 const target = mdevV2Target();
 const { view } = target;
@@ -26,24 +27,8 @@ const others: number[] = [
   ...view.requests.map((r) => r.item.name).filter((n) => !b.accepted.has(n)).map((n) => cmdOf(view, n)),
   ...neighbours.flatMap((v) => v.requests.map((r) => v.number(r, X86_64))),
 ].filter((n) => !acceptedNumbers.has(n));
-const FAILURES: Record<number, string> = { 5: 'EIO', 16: 'EBUSY', 22: 'EINVAL' };
 const FAKE_FEATURES = (1n << 64n) - 1n;
 const U64LE = (v: bigint): string => Buffer.from(Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn))).toString('hex');
-
-interface Step {
-  pick: number;
-  seed: number;
-  nullArg: boolean;
-  fail: number | null;
-}
-
-const stepArb = fc.record({
-  pick: fc.nat(),
-  seed: fc.integer(),
-  nullArg: fc.nat(11).map((x) => x === 0),
-  fail: fc.nat(47).map((x) => (x < 3 ? ([5, 16, 22][x] as number) : null)),
-});
-const walkArb = fc.record({ seed: fc.integer(), steps: fc.array(stepArb, { minLength: 8, maxLength: 48 }) });
 
 function callOf(step: Step, w: World): Call {
   const r = rng(step.seed);
@@ -75,74 +60,30 @@ function callOf(step: Step, w: World): Call {
   return { ...(request ? { request } : {}), cmd, arg: bytes === undefined ? undefined : step.nullArg ? null : bytes };
 }
 
-let calls = 0;
-let walks = 0;
-let masked = 0;
-const outcomes = new Map<string, number>();
-const decidedBy = new Set<string>();
+const tally = newTally();
+
+/** GET_FEATURES answers the fake parent's all-ones mask through the profile's filter. */
+function answer(call: Call, w: World): string | undefined {
+  if (call.request !== 'VHOST_GET_FEATURES') return undefined;
+  const o = b.evaluate(call.request, { owner: w.owner, status: w.status, arg: call.arg, facts: w.facts, eventfds: new Set(w.eventfds), files: new Set(w.files) });
+  return U64LE(FAKE_FEATURES & (o.kind === 'decided' && o.answerMask !== undefined ? o.answerMask : FAKE_FEATURES));
+}
 
 describe(`differential: generated ${target.profile} dispatch (2019 proposal) vs the model's evaluate()`, () => {
   beforeAll(() => void runner('gcc', target));
   it('random walks give the model outcome on every call, the masked GET_FEATURES answer included', () => {
     const exe = runner('gcc', target);
     fc.assert(
-      fc.property(walkArb, ({ seed, steps }) => {
-        const world = randomWorld(rng(seed), b.facts);
-        const mirror: World = { ...world, facts: new Map(world.facts) };
-        const script = worldScript(world, target);
-        const wants: Array<{ call: Call; ret: string; handler: boolean; owner: boolean; status: bigint; out?: string }> = [];
-        let pending: number | null = null;
-        for (const step of steps) {
-          const call = callOf(step, mirror);
-          if (step.fail !== null) {
-            script.push(`fail ${step.fail}`);
-            pending = step.fail;
-          }
-          script.push(callLine(call));
-          const want = expected(view, b, mirror, call);
-          let ret = want.ret;
-          let out: string | undefined;
-          if (want.handler && pending !== null) {
-            ret = FAILURES[pending] as string;
-            pending = null;
-          } else if (want.handler && ret === '0') {
-            if (call.request === 'VHOST_SET_OWNER') mirror.owner = true;
-            if (call.request === 'VHOST_MDEV_SET_STATUS' && call.arg) mirror.status = BigInt(call.arg[0] ?? 0);
-            if (call.request === 'VHOST_GET_FEATURES') {
-              const o = b.evaluate(call.request, { owner: mirror.owner, status: mirror.status, arg: call.arg, facts: mirror.facts, eventfds: new Set(mirror.eventfds), files: new Set(mirror.files) });
-              out = U64LE(FAKE_FEATURES & (o.kind === 'decided' && o.answerMask !== undefined ? o.answerMask : FAKE_FEATURES));
-            }
-          }
-          if (want.check && !want.handler) decidedBy.add(want.check);
-          wants.push({ call, ret, handler: want.handler, owner: mirror.owner, status: mirror.status, ...(out ? { out } : {}) });
-        }
-        const lines = runScript(exe, script);
-        expect(lines.length).toBe(wants.length);
-        wants.forEach((w, i) => {
-          const got = parseResult(lines[i] as string);
-          const what = `call ${i} ${w.call.request ?? `0x${w.call.cmd.toString(16)}`}`;
-          expect(got.ret, what).toBe(w.ret);
-          expect(got.handler !== '-', `${what}: handler`).toBe(w.handler);
-          expect([got.owner, BigInt(got.status)], `${what}: device state`).toEqual([w.owner, w.status]);
-          expect(got.refs, `${what}: eventfd references not held by the device`).toBe(got.held);
-          if (w.out) {
-            expect(Buffer.from(got.out.slice(0, 8)).toString('hex'), `${what}: the answer, filtered`).toBe(w.out);
-            masked++;
-          }
-          outcomes.set(w.ret, (outcomes.get(w.ret) ?? 0) + 1);
-        });
-        calls += wants.length;
-        walks++;
-      }),
+      fc.property(walkArb, ({ seed, steps }) => runWalk(exe, { view, b, target, statusRequest: 'VHOST_MDEV_SET_STATUS', callOf, answer }, tally, seed, steps)),
       { numRuns: 400, seed: 20191022 },
     );
-    console.log(`kdispatch differential v2: ${walks} walks, ${calls} calls, ${masked} masked answers, outcomes ${[...outcomes].sort((a, b2) => b2[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    expect(calls).toBeGreaterThan(4000);
-    expect(masked).toBeGreaterThan(20);
+    console.log(`kdispatch differential v2: ${tally.walks} walks, ${tally.calls} calls, ${tally.answers} masked answers, outcomes ${outcomeSummary(tally)}`);
+    expect(tally.calls).toBeGreaterThan(4000);
+    expect(tally.answers).toBeGreaterThan(20);
     const errors = new Set(accepted.flatMap((r) => b.path(r).checks.flatMap((c) => (c.kind === 'feature-filter' && c.filter === 'answer' ? [] : [c.error ?? (c.kind === 'read' || c.kind === 'write' ? 'EFAULT' : 'EINVAL')]))));
-    for (const e of [...errors, '0', 'ENOIOCTLCMD']) expect(outcomes.get(e) ?? 0, e).toBeGreaterThan(0);
+    for (const e of [...errors, '0', 'ENOIOCTLCMD']) expect(tally.outcomes.get(e) ?? 0, e).toBeGreaterThan(0);
     // The steps v2 adds over vhost-vdpa each decided some calls.
-    for (const c of ['refuse-filtered', 'features-outside-device', 'features-locked', 'rings-programmable', 'ring-busy', 'no-clear-without-reset', 'parent-refuses-features']) expect(decidedBy, c).toContain(c);
+    for (const c of ['refuse-filtered', 'features-outside-device', 'features-locked', 'rings-programmable', 'ring-busy', 'no-clear-without-reset', 'parent-refuses-features']) expect(tally.decidedBy, c).toContain(c);
   }, 300_000);
 
   it('the filter step decides: MQ refused on SET_FEATURES by refuse-filtered, with no handler run', () => {

@@ -5,9 +5,10 @@
 // the model's answers, so the walk goes through the status states as a driver would.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { argBytes, randomWorld, rng } from './args.ts';
-import { newestView, parseResult, PROFILE, runner, runScript } from './build.ts';
-import { callLine, cmdOf, expected, profileBehaviour, worldScript, type Call, type World } from './calls.ts';
+import { argBytes, rng } from './args.ts';
+import { newestView, PROFILE, runner } from './build.ts';
+import { cmdOf, profileBehaviour, type Call, type World } from './calls.ts';
+import { newTally, outcomeSummary, runWalk, walkArb, type Step } from './walk.ts';
 
 const view = newestView();
 const b = profileBehaviour(view);
@@ -15,23 +16,6 @@ const accepted = [...b.accepted];
 const acceptedNumbers = new Set(accepted.map((r) => cmdOf(view, r)));
 /** Requests of the spec the profile does not take (other fds', and vhost-vdpa's own unhandled ones). */
 const others = view.requests.map((r) => r.item.name).filter((n) => !b.accepted.has(n));
-const FAILURES: Record<number, string> = { 5: 'EIO', 16: 'EBUSY', 22: 'EINVAL' };
-
-interface Step {
-  pick: number;
-  seed: number;
-  nullArg: boolean;
-  fail: number | null;
-}
-
-const stepArb = fc.record({
-  pick: fc.nat(),
-  seed: fc.integer(),
-  // A NULL argument in 1 call of 12, a handler failure injected before 1 in 16.
-  nullArg: fc.nat(11).map((x) => x === 0),
-  fail: fc.nat(47).map((x) => (x < 3 ? ([5, 16, 22][x] as number) : null)),
-});
-const walkArb = fc.record({ seed: fc.integer(), steps: fc.array(stepArb, { minLength: 8, maxLength: 48 }) });
 
 /** The call a step makes: mostly the profile's requests (SET_STATUS and SET_OWNER often, to walk the status), sometimes another number. */
 function callOf(step: Step, w: World): Call {
@@ -59,60 +43,21 @@ function callOf(step: Step, w: World): Call {
   return { ...(request ? { request } : {}), cmd, arg: bytes === undefined ? undefined : step.nullArg ? null : bytes };
 }
 
-let calls = 0;
-let walks = 0;
-const outcomes = new Map<string, number>();
+const tally = newTally();
 
 describe(`differential: generated ${PROFILE} dispatch vs the model's evaluate()`, () => {
   beforeAll(() => void runner('gcc'));
   it('random walks give the model outcome on every call', () => {
     const exe = runner('gcc');
     fc.assert(
-      fc.property(walkArb, ({ seed, steps }) => {
-        const world = randomWorld(rng(seed), b.facts);
-        const mirror: World = { ...world, facts: new Map(world.facts) };
-        const script = worldScript(world);
-        const wants: Array<{ call: Call; ret: string; handler: boolean; owner: boolean; status: bigint }> = [];
-        let pending: number | null = null;
-        for (const step of steps) {
-          const call = callOf(step, mirror);
-          if (step.fail !== null) {
-            script.push(`fail ${step.fail}`);
-            pending = step.fail;
-          }
-          script.push(callLine(call));
-          const want = expected(view, b, mirror, call);
-          let ret = want.ret;
-          if (want.handler && pending !== null) {
-            ret = FAILURES[pending] as string;
-            pending = null;
-          } else if (want.handler && ret === '0') {
-            if (call.request === 'VHOST_SET_OWNER') mirror.owner = true;
-            if (call.request === 'VHOST_VDPA_SET_STATUS' && call.arg) mirror.status = BigInt(call.arg[0] ?? 0);
-          }
-          wants.push({ call, ret, handler: want.handler, owner: mirror.owner, status: mirror.status });
-        }
-        const lines = runScript(exe, script);
-        expect(lines.length).toBe(wants.length);
-        wants.forEach((w, i) => {
-          const got = parseResult(lines[i] as string);
-          const what = `call ${i} ${w.call.request ?? `0x${w.call.cmd.toString(16)}`}`;
-          expect(got.ret, what).toBe(w.ret);
-          expect(got.handler !== '-', `${what}: handler`).toBe(w.handler);
-          expect([got.owner, BigInt(got.status)], `${what}: device state`).toEqual([w.owner, w.status]);
-          expect(got.refs, `${what}: eventfd references not held by the device`).toBe(got.held);
-          outcomes.set(w.ret, (outcomes.get(w.ret) ?? 0) + 1);
-        });
-        calls += wants.length;
-        walks++;
-      }),
+      fc.property(walkArb, ({ seed, steps }) => runWalk(exe, { view, b, statusRequest: 'VHOST_VDPA_SET_STATUS', callOf }, tally, seed, steps)),
       { numRuns: 500, seed: 20260613 },
     );
-    console.log(`kdispatch differential: ${walks} walks, ${calls} calls, outcomes ${[...outcomes].sort((a, b2) => b2[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    expect(calls).toBeGreaterThan(5000);
+    console.log(`kdispatch differential: ${tally.walks} walks, ${tally.calls} calls, outcomes ${outcomeSummary(tally)}`);
+    expect(tally.calls).toBeGreaterThan(5000);
     // Every errno the profile's checks can answer shows up, and so do success and ENOIOCTLCMD.
     const errors = new Set(accepted.flatMap((r) => b.path(r).checks.map((c) => c.error ?? (c.kind === 'read' || c.kind === 'write' ? 'EFAULT' : 'EINVAL')).filter((e) => e)));
-    for (const e of [...errors, '0', 'ENOIOCTLCMD']) expect(outcomes.get(e) ?? 0, e).toBeGreaterThan(0);
+    for (const e of [...errors, '0', 'ENOIOCTLCMD']) expect(tally.outcomes.get(e) ?? 0, e).toBeGreaterThan(0);
   }, 300_000);
 });
 
