@@ -1,7 +1,7 @@
 // The exact comparison: each probe cell against the one outcome the spec's executable
 // behaviour model predicts (src/model/dispatch.ts). A cell is predicted exactly, wrong, or
 // not modelled (with the reason); no cell accepts two answers.
-import type { Behaviour, CallerMapping, CallInput, WriteCall, WriteOutcome, WriteStep } from '../../src/model/index.ts';
+import type { Behaviour, CallerMapping, CallInput, Spec, WriteCall, WriteOutcome, WriteStep } from '../../src/model/index.ts';
 import { join } from 'node:path';
 import { openOk } from '../support/spec.ts';
 import type { KernelId } from './config.ts';
@@ -59,8 +59,13 @@ export function report(rows: readonly PredictedCell[]): { exact: number; wrong: 
   return { exact: rows.filter((r) => r.verdict === 'exact').length, wrong: rows.filter((r) => r.verdict === 'wrong'), unmodelled: rows.filter((r) => r.verdict === 'unmodelled') };
 }
 
+let opened: Spec | undefined;
+
+/** The spec, opened once per process (ioctl and write cells of both kernels read it). */
+const labSpec = (): Spec => (opened ??= openOk(join(import.meta.dirname, '../../spec')));
+
 function kernelBehaviour(kernel: KernelId): Behaviour {
-  const spec = openOk(join(import.meta.dirname, '../../spec'));
+  const spec = labSpec();
   const version = spec.version(kernel);
   if (!version.ok) throw new Error(`the spec has no version ${kernel}: ${version.message}`);
   const behaviour = spec.at(version.version).behaviour('vhost-vdpa', 'vhost-vdpa-net');
